@@ -1,0 +1,44 @@
+"""Settings, read once from the environment (prefix ``PRESSROOM_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/pressroom.db"
+
+
+class Settings(BaseSettings):
+    """Every knob pressroom has; the README's configuration table lists them."""
+
+    model_config = SettingsConfigDict(env_prefix="PRESSROOM_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="Database URL, async or sync form; SQLite, PostgreSQL or MySQL/MariaDB.",
+    )
+    data_dir: Path = Field(
+        Path("var"), description="Folder for the embedded database and generated secrets."
+    )
+    pool_size: int = Field(10, ge=1, description="Connections kept open per process.")
+    max_overflow: int = Field(20, ge=0, description="Extra connections allowed under load.")
+    pool_timeout: float = Field(30.0, gt=0, description="Seconds to wait for a free connection.")
+    pool_recycle: int = Field(
+        1800, ge=-1, description="Seconds before a MySQL connection is replaced."
+    )
+    sqlite_busy_timeout_ms: int = Field(
+        5000, ge=0, description="How long SQLite waits for a lock before failing."
+    )
+    slow_query_ms: float = Field(
+        200.0, ge=0, description="Statements slower than this are logged (without parameters)."
+    )
+    log_level: str = Field("INFO", description="Root log level.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, read on first use."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The data layer's plumbing: types, engines, sessions, events and migrations."""

@@ -1,0 +1,88 @@
+"""Engines from one URL: an async engine for the web app, a sync engine for the CLI and jobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from pressroom.config import Settings
+from pressroom.db.events import install_slow_query_log
+from pressroom.db.urls import Backend, async_url, backend_of, sync_url
+
+
+def _engine_options(url: URL, settings: Settings) -> dict[str, Any]:
+    # hide_parameters keeps values out of error messages and logs, like the slow-query log.
+    options: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
+    backend = backend_of(url)
+    if backend is not Backend.SQLITE:
+        options |= {
+            "pool_size": settings.pool_size,
+            "max_overflow": settings.max_overflow,
+            "pool_timeout": settings.pool_timeout,
+        }
+    if backend is Backend.MYSQL:
+        # MySQL closes idle connections after wait_timeout; replace them first.
+        options["pool_recycle"] = settings.pool_recycle
+    if backend is Backend.POSTGRESQL and url.get_driver_name() == "asyncpg":
+        options["connect_args"] = {"server_settings": {"timezone": "UTC"}}
+    if backend is Backend.MYSQL:
+        options["connect_args"] = {"charset": "utf8mb4"}
+    return options
+
+
+def _ensure_sqlite_folder(url: URL) -> None:
+    database = url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    """Pragmas, and SQLAlchemy's documented fix so SQLite honours BEGIN and SAVEPOINT.
+
+    The sqlite3 module opens transactions on its own terms and breaks savepoints; taking
+    over (isolation_level=None, then an explicit BEGIN) makes them work.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _configure(engine: Engine, url: URL, settings: Settings) -> None:
+    if backend_of(url) is Backend.SQLITE:
+        _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+    install_slow_query_log(engine, settings.slow_query_ms)
+
+
+def create_sync_engine(settings: Settings, url: str | URL | None = None) -> Engine:
+    """The sync engine (pysqlite, psycopg or pymysql) for the CLI, migrations and bulk jobs."""
+    target = sync_url(url or settings.database_url)
+    if backend_of(target) is Backend.SQLITE:
+        _ensure_sqlite_folder(target)
+    engine = create_engine(target, **_engine_options(target, settings))
+    _configure(engine, target, settings)
+    return engine
+
+
+def create_async_db_engine(settings: Settings, url: str | URL | None = None) -> AsyncEngine:
+    """The async engine (aiosqlite, asyncpg or aiomysql) for the web app."""
+    target = async_url(url or settings.database_url)
+    if backend_of(target) is Backend.SQLITE:
+        _ensure_sqlite_folder(target)
+    engine = create_async_engine(target, **_engine_options(target, settings))
+    _configure(engine.sync_engine, target, settings)
+    return engine

@@ -1,0 +1,44 @@
+"""Portable column types: the same values come back from SQLite, PostgreSQL and MySQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+from pressroom.db.dialects import MYSQL_NAMES, mysql_datetime
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC datetime with microseconds.
+
+    PostgreSQL stores ``timestamptz``; SQLite and MySQL keep no time zone, so the value is
+    stored as naive UTC and the zone is restored on the way out. Naive input is refused:
+    it is always a bug.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[object]:
+        if dialect.name in MYSQL_NAMES:
+            return dialect.type_descriptor(mysql_datetime())
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass an aware datetime")
+        value = value.astimezone(UTC)
+        if dialect.name == "postgresql":
+            return value
+        return value.replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)

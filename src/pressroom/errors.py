@@ -1,0 +1,34 @@
+"""Domain errors. Each carries the HTTP status it maps to; no web framework is imported here."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base class: ``field`` and ``messages`` fill the API's ``{"errors": {field: [...]}}``."""
+
+    status_code = 400
+
+    def __init__(self, field: str, *messages: str) -> None:
+        self.field = field
+        self.messages = list(messages)
+        super().__init__(f"{field}: {', '.join(messages)}")
+
+
+class Invalid(DomainError):
+    status_code = 422
+
+
+class Unauthorized(DomainError):
+    status_code = 401
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class Conflict(DomainError):
+    status_code = 409

@@ -1,0 +1,1 @@
+"""Alembic environment and revisions. Run them with ``pressroom db ...``."""

@@ -1,0 +1,9 @@
+"""Every ORM model. Importing this package registers every table on ``Base.metadata``."""
+
+from pressroom.models.articles import Article
+from pressroom.models.comments import Comment
+from pressroom.models.links import article_tags, favorites, follows
+from pressroom.models.tags import Tag
+from pressroom.models.users import User
+
+__all__ = ["Article", "Comment", "Tag", "User", "article_tags", "favorites", "follows"]

@@ -1,0 +1,106 @@
+"""Articles: Markdown writing, a draft until published, scheduled when published in the future."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    ForeignKey,
+    Index,
+    String,
+    and_,
+    bindparam,
+    event,
+    exists,
+    select,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+
+from pressroom.db.base import Base
+from pressroom.db.dialects import MYSQL_TABLE_OPTIONS, exact_string, long_text
+from pressroom.db.types import UTCDateTime
+from pressroom.kit.clock import utc_now
+from pressroom.kit.slugs import slugify, with_suffix
+from pressroom.models.links import article_tags, favorites
+
+if TYPE_CHECKING:
+    from pressroom.models.comments import Comment
+    from pressroom.models.tags import Tag
+    from pressroom.models.users import User
+
+TITLE_MAX = 255
+SLUG_MAX = 255
+DESCRIPTION_MAX = 1000
+
+
+class Article(Base):
+    __tablename__ = "articles"
+    __table_args__ = (
+        # An author's own pages and dashboards: their articles by publication time.
+        Index("ix_articles_author_id_published_at", "author_id", "published_at"),
+        # The site-wide listing, newest first, with the id as a tie-breaker.
+        Index("ix_articles_published_at_id", "published_at", "id"),
+        MYSQL_TABLE_OPTIONS,
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(exact_string(SLUG_MAX), unique=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    description: Mapped[str] = mapped_column(String(DESCRIPTION_MAX))
+    body: Mapped[str] = mapped_column(long_text())
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # NULL: a draft. In the future: scheduled. In the past: published.
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)
+    # Optimistic locking: an UPDATE that finds another version changes nothing and fails.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    author: Mapped[User] = relationship(back_populates="articles", lazy="raise")
+    comments: Mapped[list[Comment]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", passive_deletes=True, lazy="raise"
+    )
+    tags: Mapped[list[Tag]] = relationship(
+        secondary=article_tags, back_populates="articles", passive_deletes=True, lazy="raise"
+    )
+    favorited_by: Mapped[list[User]] = relationship(
+        secondary=favorites, back_populates="favorites", passive_deletes=True, lazy="raise"
+    )
+
+    @hybrid_property
+    def is_published(self) -> bool:
+        """Visible to readers: published at a time that has come."""
+        return self.published_at is not None and self.published_at <= utc_now()
+
+    @is_published.inplace.expression
+    @classmethod
+    def _is_published_expression(cls) -> ColumnElement[bool]:
+        # The clock is read when the statement executes, so a cached statement never goes stale.
+        now = bindparam("now", callable_=utc_now, type_=UTCDateTime(), unique=True)
+        return and_(cls.published_at.is_not(None), cls.published_at <= now)
+
+    def __repr__(self) -> str:
+        return f"Article(id={self.id!r}, slug={self.slug!r})"
+
+
+def unique_slug(connection: Connection, title: str) -> str:
+    """A slug for ``title`` that no article has yet: the plain form, else a suffixed one."""
+    candidate = slugify(title)
+    for _ in range(8):
+        taken = connection.scalar(select(exists().where(Article.slug == candidate)))
+        if not taken:
+            return candidate
+        candidate = with_suffix(slugify(title))
+    raise RuntimeError(f"could not find a free slug for {title!r}")
+
+
+@event.listens_for(Article, "before_insert")
+def _generate_slug(mapper: Mapper[Any], connection: Connection, target: Article) -> None:
+    if not target.slug:
+        target.slug = unique_slug(connection, target.title)

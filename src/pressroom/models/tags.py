@@ -1,0 +1,31 @@
+"""Tags: free-form labels shared by articles."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from pressroom.db.base import Base
+from pressroom.db.dialects import MYSQL_TABLE_OPTIONS, exact_string
+from pressroom.models.links import article_tags
+
+if TYPE_CHECKING:
+    from pressroom.models.articles import Article
+
+TAG_MAX = 64
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(exact_string(TAG_MAX), unique=True)
+
+    articles: Mapped[list[Article]] = relationship(
+        secondary=article_tags, back_populates="tags", passive_deletes=True, lazy="raise"
+    )
+
+    def __repr__(self) -> str:
+        return f"Tag(id={self.id!r}, name={self.name!r})"
