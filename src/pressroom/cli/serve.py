@@ -36,8 +36,8 @@ def prepare_schema() -> None:
     head = migrate.head_revision(config)
     if current != head:
         err.print(
-            f"[red]The database schema is at {current or 'nothing'}, this version needs {head}.[/red]"
-            "\nRun `pressroom db upgrade` first."
+            f"[red]The database schema is at {current or 'nothing'}; "
+            f"this version needs {head}.[/red]\nRun `pressroom db upgrade` first."
         )
         raise typer.Exit(1)
 

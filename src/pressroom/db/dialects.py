@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import String, Text
 from sqlalchemy.dialects import mysql
 from sqlalchemy.types import TypeEngine
@@ -9,10 +11,10 @@ from sqlalchemy.types import TypeEngine
 MYSQL_NAMES = ("mysql", "mariadb")
 
 # Every table on MySQL/MariaDB: InnoDB (foreign keys, transactions) and full Unicode.
-MYSQL_TABLE_OPTIONS = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}
+MYSQL_TABLE_OPTIONS: dict[str, Any] = {"mysql_engine": "InnoDB", "mysql_charset": "utf8mb4"}
 
 
-def mysql_datetime() -> TypeEngine[object]:
+def mysql_datetime() -> TypeEngine[Any]:
     """MySQL's DATETIME keeps no fractional seconds unless asked: keep microseconds."""
     return mysql.DATETIME(fsp=6)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -62,9 +63,31 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN")
 
 
+# MySQL's "check constraint violated" (3819) and MariaDB's "CONSTRAINT failed" (4025).
+_MYSQL_CHECK_FAILURES = frozenset({3819, 4025})
+
+
+def _configure_mysql(engine: Engine) -> None:
+    """Report failed CHECK constraints as IntegrityError, as the other databases do.
+
+    The drivers map them to OperationalError, which would read as a lost connection.
+    """
+
+    @event.listens_for(engine, "handle_error")
+    def _check_failure_is_integrity_error(context: Any) -> IntegrityError | None:
+        original = context.original_exception
+        code = original.args[0] if getattr(original, "args", None) else None
+        if code in _MYSQL_CHECK_FAILURES:
+            return IntegrityError(context.statement, None, original, hide_parameters=True)
+        return None
+
+
 def _configure(engine: Engine, url: URL, settings: Settings) -> None:
-    if backend_of(url) is Backend.SQLITE:
+    backend = backend_of(url)
+    if backend is Backend.SQLITE:
         _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+    elif backend is Backend.MYSQL:
+        _configure_mysql(engine)
     install_slow_query_log(engine, settings.slow_query_ms)
 
 

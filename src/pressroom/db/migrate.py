@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -20,7 +22,8 @@ def alembic_config(url: str | URL, connection: Connection | None = None) -> Conf
     With ``connection``, migrations run on it instead of opening their own, so a caller
     (tests, ``serve`` on SQLite) keeps control of the transaction.
     """
-    config = Config()
+    # Alembic binds sys.stdout when it is imported; take the current one (the CLI may redirect).
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", SCRIPT_LOCATION)
     config.set_main_option(
         "sqlalchemy.url", sync_url(url).render_as_string(hide_password=False).replace("%", "%%")

@@ -1,4 +1,4 @@
-"""Link tables: plain rows with no behaviour, used as ``secondary`` and written in bulk with Core."""
+"""Link tables: plain rows with no behaviour, used as ``secondary``, written in bulk with Core."""
 
 from __future__ import annotations
 
