@@ -51,7 +51,6 @@ def settings_for(database: ScratchDatabase, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-
 @pytest.fixture(scope="session", params=BACKENDS, ids=[b.value for b in BACKENDS])
 def database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -155,7 +154,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for backend in [*(b.value for b in BACKENDS), "no database"]:
         counts = _outcomes.get(backend)
         if counts:
-            parts = ", ".join(f"{counts[k]} {k}" for k in ("passed", "failed", "skipped") if counts[k])
+            parts = ", ".join(
+                f"{counts[k]} {k}" for k in ("passed", "failed", "skipped") if counts[k]
+            )
             terminalreporter.write_line(f"{backend:>12}: {parts}")
     for backend, reason in _unavailable.items():
         terminalreporter.write_line(f"{backend.value:>12}: not run: {reason}")

@@ -52,7 +52,8 @@ def test_duplicate_titles_get_distinct_readable_slugs(session: Session) -> None:
         assert other.slug.startswith("same-title-")
         suffix = other.slug.removeprefix("same-title-")
         assert len(suffix) == SUFFIX_LENGTH
-        assert suffix.isascii() and suffix.isalnum()
+        assert suffix.isascii()
+        assert suffix.isalnum()
     assert len({first.slug, second.slug, third.slug}) == 3
 
 

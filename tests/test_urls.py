@@ -12,7 +12,11 @@ from pressroom.db.urls import Backend, UnsupportedDatabase, async_url, backend_o
     [
         ("sqlite:///./var/p.db", "sqlite+aiosqlite:///./var/p.db", "sqlite+pysqlite:///./var/p.db"),
         ("sqlite+aiosqlite:///x.db", "sqlite+aiosqlite:///x.db", "sqlite+pysqlite:///x.db"),
-        ("postgresql://u:pw@h/db", "postgresql+asyncpg://u:pw@h/db", "postgresql+psycopg://u:pw@h/db"),
+        (
+            "postgresql://u:pw@h/db",
+            "postgresql+asyncpg://u:pw@h/db",
+            "postgresql+psycopg://u:pw@h/db",
+        ),
         ("postgres://u@h/db", "postgresql+asyncpg://u@h/db", "postgresql+psycopg://u@h/db"),
         ("postgresql+asyncpg://h/db", "postgresql+asyncpg://h/db", "postgresql+psycopg://h/db"),
         ("postgresql+psycopg2://h/db", "postgresql+asyncpg://h/db", "postgresql+psycopg://h/db"),

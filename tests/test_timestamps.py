@@ -1,0 +1,77 @@
+"""Timestamps keep microseconds and come back as aware UTC datetimes on every database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import StatementError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from pressroom.models import Article, User
+from tests.factories import make_article, make_user
+
+PRECISE = datetime(2026, 11, 24, 10, 11, 12, 345678, tzinfo=UTC)
+
+
+def test_round_trip_keeps_microseconds_and_utc(session: Session) -> None:
+    article = make_article(session, make_user(session), published_at=PRECISE)
+    session.expunge_all()
+    stored = session.scalar(select(Article.published_at).where(Article.id == article.id))
+    assert stored == PRECISE
+    assert stored is not None
+    assert stored.tzinfo is not None
+    assert stored.utcoffset() == timedelta(0)
+    assert stored.microsecond == 345678
+
+
+def test_other_time_zones_are_stored_as_the_same_instant(session: Session) -> None:
+    paris_winter = timezone(timedelta(hours=1))
+    local = PRECISE.astimezone(paris_winter)
+    article = make_article(session, make_user(session), published_at=local)
+    session.expunge_all()
+    stored = session.scalar(select(Article.published_at).where(Article.id == article.id))
+    assert stored == PRECISE
+    assert stored is not None
+    assert stored.utcoffset() == timedelta(0)
+
+
+def test_the_database_holds_utc_not_local_time(session: Session) -> None:
+    article = make_article(session, make_user(session), published_at=PRECISE)
+    raw = session.execute(
+        text("SELECT published_at FROM articles WHERE id = :id"), {"id": article.id}
+    ).scalar_one()
+    as_text = raw.isoformat(sep=" ") if isinstance(raw, datetime) else str(raw)
+    assert as_text.startswith("2026-11-24 10:11:12.345678")
+
+
+def test_a_naive_datetime_is_refused(session: Session) -> None:
+    author = make_user(session)
+    with pytest.raises(StatementError, match="naive datetime"):
+        make_article(session, author, published_at=datetime(2026, 1, 1, 12, 0))
+
+
+def test_defaults_are_aware_utc(session: Session) -> None:
+    user = make_user(session)
+    session.expunge_all()
+    created = session.scalar(select(User.created_at).where(User.id == user.id))
+    assert created is not None
+    assert created.utcoffset() == timedelta(0)
+
+
+async def test_round_trip_on_the_async_driver(async_session: AsyncSession) -> None:
+    user = User(username="tz-async", email="tz-async@example.org", password_hash="x")
+    async_session.add(user)
+    await async_session.flush()
+    article = Article(title="t", description="d", body="b", author_id=user.id, published_at=PRECISE)
+    async_session.add(article)
+    await async_session.flush()
+    async_session.expunge_all()
+    stored = await async_session.scalar(
+        select(Article.published_at).where(Article.id == article.id)
+    )
+    assert stored == PRECISE
+    assert stored is not None
+    assert stored.utcoffset() == timedelta(0)

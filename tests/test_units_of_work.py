@@ -1,0 +1,169 @@
+"""transaction() and the request dependency: all or nothing, committed in one place.
+
+These tests commit for real (no outer transaction), each on a fresh database of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from fastapi import FastAPI, HTTPException
+from sqlalchemy import Engine, delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from pressroom.db import migrate
+from pressroom.db.deps import DbSession
+from pressroom.db.engine import create_async_db_engine, create_sync_engine
+from pressroom.db.session import (
+    async_transaction,
+    make_async_sessionmaker,
+    make_sync_sessionmaker,
+    transaction,
+)
+from pressroom.models import Article, Tag, User
+from tests.conftest import settings_for
+from tests.databases import ScratchDatabase
+
+
+@pytest.fixture(scope="session")
+def committing_engine(fresh_database: ScratchDatabase) -> Iterator[Engine]:
+    migrate.upgrade(migrate.alembic_config(fresh_database.url))
+    engine = create_sync_engine(settings_for(fresh_database))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def clean(committing_engine: Engine) -> Iterator[Engine]:
+    yield committing_engine
+    with committing_engine.begin() as conn:
+        conn.execute(delete(User))
+        conn.execute(delete(Tag))
+
+
+@pytest.fixture
+async def async_committing_engine(
+    fresh_database: ScratchDatabase, clean: Engine
+) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_db_engine(settings_for(fresh_database))
+    yield engine
+    await engine.dispose()
+
+
+def _counts(engine: Engine) -> tuple[int, int, int]:
+    with engine.connect() as conn:
+        return (
+            conn.scalar(select(func.count()).select_from(User)) or 0,
+            conn.scalar(select(func.count()).select_from(Article)) or 0,
+            conn.scalar(select(func.count()).select_from(Tag)) or 0,
+        )
+
+
+def _user(name: str) -> User:
+    return User(username=name, email=f"{name}@example.org", password_hash="x")
+
+
+def test_transaction_commits_on_success(clean: Engine) -> None:
+    factory = make_sync_sessionmaker(clean)
+    with transaction(factory) as session:
+        user = _user("committed")
+        session.add(user)
+        session.flush()
+        session.add(Article(title="t", description="d", body="b", author_id=user.id))
+    assert _counts(clean) == (1, 1, 0)
+    assert user.username == "committed"  # expire_on_commit=False: still readable
+
+
+def test_transaction_rolls_back_everything_on_error(clean: Engine) -> None:
+    factory = make_sync_sessionmaker(clean)
+    with pytest.raises(RuntimeError, match="midway"), transaction(factory) as session:
+        user = _user("half")
+        session.add(user)
+        session.add(Tag(name="half-tag"))
+        session.flush()
+        session.add(Article(title="t", description="d", body="b", author_id=user.id))
+        session.flush()
+        raise RuntimeError("failure midway")
+    assert _counts(clean) == (0, 0, 0)
+
+
+def test_transaction_rolls_back_on_a_constraint_violation(clean: Engine) -> None:
+    factory = make_sync_sessionmaker(clean)
+    with transaction(factory) as session:
+        session.add(_user("taken"))
+    with pytest.raises(IntegrityError), transaction(factory) as session:
+        session.add(Tag(name="would-be-lost"))
+        session.flush()
+        session.add(_user("taken"))
+        session.flush()
+    assert _counts(clean) == (1, 0, 0)
+
+
+async def test_async_transaction_rolls_back_on_error(
+    async_committing_engine: AsyncEngine, clean: Engine
+) -> None:
+    factory = make_async_sessionmaker(async_committing_engine)
+    with pytest.raises(RuntimeError):
+        async with async_transaction(factory) as session:
+            session.add(_user("async-half"))
+            await session.flush()
+            raise RuntimeError("boom")
+    async with async_transaction(factory) as session:
+        session.add(_user("async-whole"))
+    assert _counts(clean) == (1, 0, 0)
+
+
+def _app(engine: AsyncEngine) -> FastAPI:
+    app = FastAPI()
+    app.state.sessionmaker = make_async_sessionmaker(engine)
+
+    @app.post("/users/{name}")
+    async def create(name: str, session: DbSession) -> dict[str, str]:
+        session.add(_user(name))
+        return {"created": name}
+
+    @app.post("/users/{name}/then-fail")
+    async def create_then_fail(name: str, session: DbSession) -> dict[str, str]:
+        session.add(_user(name))
+        await session.flush()
+        raise HTTPException(status_code=409, detail="refused after the insert")
+
+    return app
+
+
+async def test_request_dependency_commits_before_the_response(
+    async_committing_engine: AsyncEngine, clean: Engine
+) -> None:
+    transport = httpx.ASGITransport(app=_app(async_committing_engine))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.post("/users/web-user")
+        # The row is visible to another connection the moment the response arrives.
+        assert response.status_code == 200
+        assert _counts(clean) == (1, 0, 0)
+
+
+async def test_request_dependency_rolls_back_on_error(
+    async_committing_engine: AsyncEngine, clean: Engine
+) -> None:
+    transport = httpx.ASGITransport(app=_app(async_committing_engine))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.post("/users/web-user/then-fail")
+    assert response.status_code == 409
+    assert _counts(clean) == (0, 0, 0)
+
+
+async def test_a_failing_commit_is_not_answered_with_success(
+    async_committing_engine: AsyncEngine, clean: Engine
+) -> None:
+    with make_sync_sessionmaker(clean)() as session:
+        session.add(_user("dupe"))
+        session.commit()
+    # The duplicate is only detected at commit (no flush in the endpoint).
+    transport = httpx.ASGITransport(app=_app(async_committing_engine), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.post("/users/dupe")
+    assert response.status_code == 500
+    assert _counts(clean) == (1, 0, 0)
