@@ -4,21 +4,33 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import text
 
 from pressroom import __version__
+from pressroom.api.errors import install_error_handlers
 from pressroom.config import Settings, get_settings
 from pressroom.db.deps import DbSession
 from pressroom.db.engine import create_async_db_engine
 from pressroom.db.session import make_async_sessionmaker
 from pressroom.db.urls import backend_of
+from pressroom.profiles.endpoints import router as profiles_router
+from pressroom.users.endpoints import router as users_router
+from pressroom.users.security import TokenIssuer, resolve_jwt_secret
+
+API_ROUTERS = [users_router, profiles_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """A ready-to-serve ASGI app; its lifespan opens and closes the database pool."""
     settings = settings or get_settings()
+    # Resolved now, not on first login: a server database without a secret must not start.
+    tokens = TokenIssuer(
+        resolve_jwt_secret(settings), timedelta(minutes=settings.token_ttl_minutes)
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -33,15 +45,33 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="pressroom",
         version=__version__,
+        description="A multi-author publishing service, compatible with the RealWorld API.",
         lifespan=lifespan,
         openapi_url="/api/openapi.json",
         docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.tokens = tokens
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=False,
+        allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=600,
     )
 
-    @app.get("/api/health", tags=["operations"])
+    api = APIRouter(prefix="/api")
+    for router in API_ROUTERS:
+        api.include_router(router)
+
+    @api.get("/health", tags=["operations"])
     async def health(session: DbSession) -> dict[str, str]:
         """Liveness and database reachability."""
         await session.execute(text("SELECT 1"))
         return {"status": "ok", "database": backend_of(settings.database_url).value}
 
+    app.include_router(api)
     return app

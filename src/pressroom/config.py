@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/pressroom.db"
@@ -36,6 +36,17 @@ class Settings(BaseSettings):
         200.0, ge=0, description="Statements slower than this are logged (without parameters)."
     )
     log_level: str = Field("INFO", description="Root log level.")
+    jwt_secret: SecretStr | None = Field(
+        None,
+        description="Key that signs login tokens. Generated into the data folder on SQLite; "
+        "required on server databases.",
+    )
+    token_ttl_minutes: int = Field(
+        60 * 24 * 7, ge=1, description="How long a login token stays valid."
+    )
+    cors_origins: list[str] = Field(
+        ["*"], description="Origins allowed to call the API from a browser (JSON list)."
+    )
 
 
 @lru_cache

@@ -11,7 +11,12 @@ class DomainError(Exception):
     def __init__(self, field: str, *messages: str) -> None:
         self.field = field
         self.messages = list(messages)
+        # Further fields in error, when one request breaks several rules.
+        self.extra: dict[str, list[str]] = {}
         super().__init__(f"{field}: {', '.join(messages)}")
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {self.field: self.messages, **self.extra}
 
 
 class Invalid(DomainError):

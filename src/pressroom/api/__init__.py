@@ -1,0 +1,1 @@
+"""What every JSON endpoint shares: the error envelope, authentication, response helpers."""

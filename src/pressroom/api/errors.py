@@ -1,0 +1,78 @@
+"""One error shape for the whole API: ``{"errors": {field: [message, ...]}}``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pressroom.errors import DomainError
+
+logger = logging.getLogger("pressroom.api")
+
+BLANK = "can't be blank"
+# Pydantic error types that mean "nothing usable was given".
+_BLANK_TYPES = {"missing", "string_too_short", "none_required"}
+
+
+def error_body(field: str, *messages: str) -> dict[str, dict[str, list[str]]]:
+    return {"errors": {field: list(messages)}}
+
+
+def _field_of(loc: tuple[Any, ...]) -> str:
+    # loc looks like ("body", "user", "email") or ("query", "limit"); the last name is the field.
+    names = [str(part) for part in loc if not isinstance(part, int)]
+    if len(names) <= 1:
+        return "body"
+    return names[-1]
+
+
+def _message(error: dict[str, Any]) -> str:
+    if error["type"] in _BLANK_TYPES:
+        return BLANK
+    if error["type"].endswith("_type") and error.get("input") is None:
+        return BLANK  # null where a value is required
+    if error["type"] == "json_invalid":
+        return "is not valid JSON"
+    if error["type"] == "string_too_long":
+        return f"is too long (maximum is {error['ctx']['max_length']} characters)"
+    return str(error["msg"]).lower()
+
+
+def validation_errors(exc: RequestValidationError) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors():
+        field = _field_of(tuple(error.get("loc", ())))
+        message = _message(error)
+        if message not in errors.setdefault(field, []):
+            errors[field].append(message)
+    return errors
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render domain errors, validation failures and HTTP errors in the API's envelope."""
+
+    @app.exception_handler(DomainError)
+    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse({"errors": exc.as_dict()}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"errors": validation_errors(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        field = "request" if exc.status_code != 404 else "path"
+        detail = exc.detail if isinstance(exc.detail, str) else "error"
+        return JSONResponse(
+            error_body(field, detail.lower()), status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(error_body("server", "internal error"), status_code=500)

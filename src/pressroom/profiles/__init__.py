@@ -1,0 +1,1 @@
+"""Profiles: a user as others see them, and following."""

@@ -1,0 +1,81 @@
+"""Request and response bodies for users, as the RealWorld spec names them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+from pressroom.models.users import EMAIL_MAX, IMAGE_MAX, USERNAME_MAX
+
+PASSWORD_MAX = 256
+BIO_MAX = 10_000
+
+
+def _looks_like_email(value: str) -> str:
+    local, at, domain = value.strip().rpartition("@")
+    if not at or not local or "." not in domain or " " in value.strip():
+        raise ValueError("is invalid")
+    return value
+
+
+Username = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=USERNAME_MAX)
+]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=EMAIL_MAX),
+    AfterValidator(_looks_like_email),
+]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=PASSWORD_MAX)]
+Bio = Annotated[str, StringConstraints(max_length=BIO_MAX)]
+Image = Annotated[str, StringConstraints(max_length=IMAGE_MAX)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class NewUser(_In):
+    username: Username
+    email: Email
+    password: Password
+
+
+class LoginUser(_In):
+    email: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=EMAIL_MAX)
+    ]
+    password: Password
+
+
+class UpdateUser(_In):
+    username: Username | None = None
+    email: Email | None = None
+    password: Password | None = None
+    bio: Bio | None = None
+    image: Image | None = None
+
+
+class NewUserRequest(_In):
+    user: NewUser
+
+
+class LoginUserRequest(_In):
+    user: LoginUser
+
+
+class UpdateUserRequest(_In):
+    user: UpdateUser
+
+
+class UserOut(BaseModel):
+    email: str
+    token: str
+    username: str
+    bio: str | None
+    image: str | None
+
+
+class UserResponse(BaseModel):
+    user: UserOut

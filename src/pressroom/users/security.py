@@ -1,0 +1,79 @@
+"""Passwords (Argon2id) and login tokens (JWT, HS256)."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from pressroom.config import Settings
+from pressroom.db.urls import Backend, backend_of
+from pressroom.kit.clock import utc_now
+
+ALGORITHM = "HS256"
+_hasher = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory profile
+# Verified against when the e-mail is unknown, so both failures take the same time.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+class MissingSecret(RuntimeError):
+    """A server database needs PRESSROOM_JWT_SECRET: app servers must share one key."""
+
+
+def resolve_jwt_secret(settings: Settings) -> str:
+    """The configured key; on the embedded SQLite default, one generated once and kept."""
+    if settings.jwt_secret is not None:
+        return settings.jwt_secret.get_secret_value()
+    if backend_of(settings.database_url) is not Backend.SQLITE:
+        raise MissingSecret(
+            "PRESSROOM_JWT_SECRET is not set: every app server of a shared database must sign "
+            "tokens with the same key. Set it to a long random string."
+        )
+    path = Path(settings.data_dir) / "jwt-secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+async def hash_password(password: str) -> str:
+    """Argon2id, off the event loop: hashing takes tens of milliseconds on purpose."""
+    return await asyncio.to_thread(_hasher.hash, password)
+
+
+async def verify_password(password: str, password_hash: str | None) -> bool:
+    def check() -> bool:
+        try:
+            return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    return await asyncio.to_thread(check)
+
+
+@dataclass(frozen=True)
+class TokenIssuer:
+    secret: str
+    ttl: timedelta
+
+    def issue(self, user_id: int) -> str:
+        now = utc_now()
+        claims = {"sub": str(user_id), "iat": now, "exp": now + self.ttl}
+        return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
+
+    def user_id(self, token: str) -> int | None:
+        """The user a valid, unexpired token names; None for anything else."""
+        try:
+            claims = jwt.decode(
+                token, self.secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp"]}
+            )
+            return int(claims["sub"])
+        except (jwt.PyJWTError, ValueError, TypeError):
+            return None

@@ -1,0 +1,78 @@
+"""Registration, login and settings: the rules, never the transaction (the edge commits)."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pressroom.errors import Conflict, Unauthorized
+from pressroom.models import User
+from pressroom.models.users import normalize_email
+from pressroom.users import repository
+from pressroom.users.schemas import NewUser, UpdateUser
+from pressroom.users.security import hash_password, verify_password
+
+TAKEN = "has already been taken"
+
+
+async def _refuse_taken(
+    session: AsyncSession, *, username: str | None, email: str | None, except_id: int | None = None
+) -> None:
+    taken = await repository.taken_fields(
+        session, username=username, email=email, except_id=except_id
+    )
+    if taken:
+        conflict = Conflict(sorted(taken)[0], TAKEN)
+        conflict.extra = {field: [TAKEN] for field in taken}
+        raise conflict
+
+
+async def _flush_or_conflict(session: AsyncSession) -> None:
+    # Another request may take the name between the check and the insert.
+    try:
+        await session.flush()
+    except IntegrityError:
+        raise Conflict("username", TAKEN) from None
+
+
+async def register(session: AsyncSession, data: NewUser) -> User:
+    email = normalize_email(data.email)
+    await _refuse_taken(session, username=data.username, email=email)
+    user = User(
+        username=data.username, email=email, password_hash=await hash_password(data.password)
+    )
+    session.add(user)
+    await _flush_or_conflict(session)
+    return user
+
+
+async def authenticate(session: AsyncSession, email: str, password: str) -> User:
+    user = await repository.get_by_email(session, normalize_email(email))
+    # Verify even for an unknown e-mail, so timing does not tell which addresses exist.
+    if not await verify_password(password, user.password_hash if user else None) or user is None:
+        raise Unauthorized("credentials", "invalid")
+    return user
+
+
+async def update(session: AsyncSession, user: User, data: UpdateUser) -> User:
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("email") is not None:
+        changes["email"] = normalize_email(changes["email"])
+    username = changes.get("username")
+    email = changes.get("email")
+    await _refuse_taken(
+        session,
+        username=username if username != user.username else None,
+        email=email if email != user.email else None,
+        except_id=user.id,
+    )
+    if changes.get("password") is not None:
+        user.password_hash = await hash_password(changes.pop("password"))
+    for field in ("username", "email"):
+        if changes.get(field) is not None:
+            setattr(user, field, changes[field])
+    for field in ("bio", "image"):
+        if field in changes:
+            setattr(user, field, changes[field] or None)
+    await _flush_or_conflict(session)
+    return user

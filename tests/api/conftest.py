@@ -1,0 +1,101 @@
+"""An HTTP client for the app, each request in its own session joined to the test's transaction."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from pressroom.app import create_app
+from tests.conftest import settings_for
+from tests.databases import ScratchDatabase
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+async def client(
+    database: ScratchDatabase, async_connection: AsyncConnection
+) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings_for(database, jwt_secret="test-secret-" + "x" * 32))
+    # No lifespan: requests share the test's connection, each in a savepoint of its own,
+    # and every request gets a fresh session, so nothing loaded earlier hides a lazy load.
+    app.state.sessionmaker = async_sessionmaker(
+        bind=async_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+
+
+@dataclass
+class Account:
+    username: str
+    email: str
+    token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Token {self.token}"}
+
+
+_serial = iter(range(1, 1_000_000))
+
+
+async def register(client: httpx.AsyncClient, username: str | None = None) -> Account:
+    name = username or f"user{next(_serial)}"
+    response = await client.post(
+        "/api/users",
+        json={"user": {"username": name, "email": f"{name}@example.org", "password": PASSWORD}},
+    )
+    assert response.status_code == 201, response.text
+    user = response.json()["user"]
+    return Account(user["username"], user["email"], user["token"])
+
+
+@pytest.fixture
+async def alice(client: httpx.AsyncClient) -> Account:
+    return await register(client)
+
+
+@pytest.fixture
+async def bob(client: httpx.AsyncClient) -> Account:
+    return await register(client)
+
+
+_TRANSACTION_CONTROL = re.compile(r"^\s*(SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT)\b", re.I)
+
+
+@dataclass
+class StatementLog:
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def clear(self) -> None:
+        self.statements.clear()
+
+
+@pytest.fixture
+def sql(async_engine: AsyncEngine) -> Iterator[StatementLog]:
+    """Every statement the app sends, but transaction control (savepoints of the test set-up)."""
+    log = StatementLog()
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not _TRANSACTION_CONTROL.match(statement):
+            log.statements.append(statement)
+
+    event.listen(async_engine.sync_engine, "before_cursor_execute", record)
+    yield log
+    event.remove(async_engine.sync_engine, "before_cursor_execute", record)
+
+
+__all__ = ["PASSWORD", "Account", "AsyncSession", "StatementLog", "register"]

@@ -1,0 +1,182 @@
+"""Registration, login, the current user and its settings."""
+
+from __future__ import annotations
+
+import httpx
+import jwt
+import pytest
+
+from tests.api.conftest import PASSWORD, Account, register
+
+
+async def test_register_answers_201_with_a_working_token(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/users",
+        json={"user": {"username": "ada", "email": "Ada@Example.org", "password": PASSWORD}},
+    )
+    assert response.status_code == 201
+    user = response.json()["user"]
+    assert user["username"] == "ada"
+    assert user["email"] == "ada@example.org"
+    assert user["bio"] is None
+    assert user["image"] is None
+    me = await client.get("/api/user", headers={"Authorization": f"Token {user['token']}"})
+    assert me.status_code == 200
+    assert me.json()["user"]["username"] == "ada"
+
+
+async def test_bearer_is_accepted_too(client: httpx.AsyncClient, alice: Account) -> None:
+    me = await client.get("/api/user", headers={"Authorization": f"Bearer {alice.token}"})
+    assert me.status_code == 200
+
+
+@pytest.mark.parametrize("field", ["username", "email"])
+async def test_taken_username_or_email_is_409(
+    client: httpx.AsyncClient, alice: Account, field: str
+) -> None:
+    user = {"username": "someone-new", "email": "new@example.org", "password": PASSWORD}
+    user[field] = alice.username if field == "username" else alice.email.upper()
+    response = await client.post("/api/users", json={"user": user})
+    assert response.status_code == 409
+    assert response.json() == {"errors": {field: ["has already been taken"]}}
+
+
+@pytest.mark.parametrize("field", ["username", "email", "password"])
+@pytest.mark.parametrize("value", ["", None, "missing"])
+async def test_blank_registration_fields_are_422(
+    client: httpx.AsyncClient, field: str, value: str | None
+) -> None:
+    user: dict[str, str | None] = {"username": "x1", "email": "x1@example.org", "password": "pw"}
+    if value == "missing":
+        del user[field]
+    else:
+        user[field] = value
+    response = await client.post("/api/users", json={"user": user})
+    assert response.status_code == 422
+    assert response.json() == {"errors": {field: ["can't be blank"]}}
+
+
+async def test_login(client: httpx.AsyncClient, alice: Account) -> None:
+    response = await client.post(
+        "/api/users/login", json={"user": {"email": alice.email.upper(), "password": PASSWORD}}
+    )
+    assert response.status_code == 200
+    assert response.json()["user"]["username"] == alice.username
+
+
+@pytest.mark.parametrize("email_known", [True, False])
+async def test_wrong_credentials_are_401_whatever_is_wrong(
+    client: httpx.AsyncClient, alice: Account, email_known: bool
+) -> None:
+    email = alice.email if email_known else "nobody@example.org"
+    response = await client.post(
+        "/api/users/login", json={"user": {"email": email, "password": "wrong password"}}
+    )
+    assert response.status_code == 401
+    assert response.json() == {"errors": {"credentials": ["invalid"]}}
+
+
+@pytest.mark.parametrize("field", ["email", "password"])
+async def test_blank_login_fields_are_422(client: httpx.AsyncClient, field: str) -> None:
+    user = {"email": "a@example.org", "password": "pw"}
+    user[field] = ""
+    response = await client.post("/api/users/login", json={"user": user})
+    assert response.status_code == 422
+    assert response.json() == {"errors": {field: ["can't be blank"]}}
+
+
+async def test_current_user_needs_a_token(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/user")
+    assert response.status_code == 401
+    assert response.json() == {"errors": {"token": ["is missing"]}}
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Token not-a-jwt",
+        "Token ",
+        "Basic abc",
+        "Token " + jwt.encode({"sub": "1"}, "another-key-" + "y" * 32),
+    ],
+)
+async def test_a_bad_token_is_401(client: httpx.AsyncClient, header: str) -> None:
+    response = await client.get("/api/user", headers={"Authorization": header})
+    assert response.status_code == 401
+    assert "token" in response.json()["errors"]
+
+
+async def test_update_user(client: httpx.AsyncClient, alice: Account) -> None:
+    response = await client.put(
+        "/api/user",
+        headers=alice.auth,
+        json={"user": {"bio": "I write.", "image": "https://img.example/a.png"}},
+    )
+    assert response.status_code == 200
+    user = response.json()["user"]
+    assert (user["bio"], user["image"]) == ("I write.", "https://img.example/a.png")
+    again = await client.get("/api/user", headers=alice.auth)
+    assert again.json()["user"]["bio"] == "I write."
+
+
+async def test_update_password_then_login_with_it(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    await client.put("/api/user", headers=alice.auth, json={"user": {"password": "new pass"}})
+    old = await client.post(
+        "/api/users/login", json={"user": {"email": alice.email, "password": PASSWORD}}
+    )
+    new = await client.post(
+        "/api/users/login", json={"user": {"email": alice.email, "password": "new pass"}}
+    )
+    assert (old.status_code, new.status_code) == (401, 200)
+
+
+async def test_update_to_a_taken_username_is_409(
+    client: httpx.AsyncClient, alice: Account, bob: Account
+) -> None:
+    response = await client.put(
+        "/api/user", headers=alice.auth, json={"user": {"username": bob.username}}
+    )
+    assert response.status_code == 409
+    assert response.json() == {"errors": {"username": ["has already been taken"]}}
+
+
+async def test_update_needs_a_token(client: httpx.AsyncClient) -> None:
+    response = await client.put("/api/user", json={"user": {"email": "x@test.com"}})
+    assert response.status_code == 401
+
+
+async def test_overlong_fields_are_422(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/users",
+        json={"user": {"username": "u" * 65, "email": "a@example.org", "password": PASSWORD}},
+    )
+    assert response.status_code == 422
+    assert "username" in response.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b"[]", b'{"user": "text"}', b'{"usr": {}}', b"null"],
+)
+async def test_malformed_bodies_are_422_in_the_envelope(
+    client: httpx.AsyncClient, body: bytes
+) -> None:
+    response = await client.post(
+        "/api/users", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert set(response.json()) == {"errors"}
+
+
+async def test_registering_twice_concurrently_leaves_one_user(
+    client: httpx.AsyncClient,
+) -> None:
+    first = await register(client, "only-once")
+    response = await client.post(
+        "/api/users",
+        json={"user": {"username": "only-once", "email": "other@example.org", "password": "p"}},
+    )
+    assert first.username == "only-once"
+    assert response.status_code == 409
