@@ -12,16 +12,19 @@ from sqlalchemy import text
 
 from pressroom import __version__
 from pressroom.api.errors import install_error_handlers
+from pressroom.articles.endpoints import router as articles_router
+from pressroom.comments.endpoints import router as comments_router
 from pressroom.config import Settings, get_settings
 from pressroom.db.deps import DbSession
 from pressroom.db.engine import create_async_db_engine
 from pressroom.db.session import make_async_sessionmaker
 from pressroom.db.urls import backend_of
 from pressroom.profiles.endpoints import router as profiles_router
+from pressroom.tags.endpoints import router as tags_router
 from pressroom.users.endpoints import router as users_router
 from pressroom.users.security import TokenIssuer, resolve_jwt_secret
 
-API_ROUTERS = [users_router, profiles_router]
+API_ROUTERS = [users_router, profiles_router, articles_router, comments_router, tags_router]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -1,0 +1,1 @@
+"""Articles: writing, listing, favoriting."""

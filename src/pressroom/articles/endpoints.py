@@ -1,0 +1,98 @@
+"""/api/articles: lists, the feed, single articles and favorites."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from pressroom.articles import service
+from pressroom.articles.repository import ArticleFilter
+from pressroom.articles.schemas import (
+    PAGE_MAX,
+    ArticleResponse,
+    ArticlesResponse,
+    NewArticleRequest,
+    UpdateArticleRequest,
+)
+from pressroom.db.deps import DbSession
+from pressroom.users.deps import CurrentUser, OptionalUser
+
+router = APIRouter(tags=["articles"])
+
+Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="Page size.")]
+Offset = Annotated[int, Query(ge=0, description="Articles to skip.")]
+Name = Annotated[str | None, Query(max_length=255)]
+
+
+@router.get("/articles", response_model=ArticlesResponse)
+async def list_articles(
+    session: DbSession,
+    viewer: OptionalUser,
+    tag: Name = None,
+    author: Name = None,
+    favorited: Name = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> ArticlesResponse:
+    """Published articles, newest first, filtered by tag, author or who favorited them."""
+    criteria = ArticleFilter(tag=tag, author=author, favorited_by=favorited)
+    articles, total = await service.list_articles(
+        session, criteria, viewer, limit=limit, offset=offset
+    )
+    return ArticlesResponse(articles=articles, articlesCount=total)
+
+
+@router.get("/articles/feed", response_model=ArticlesResponse)
+async def feed(
+    session: DbSession, viewer: CurrentUser, limit: Limit = 20, offset: Offset = 0
+) -> ArticlesResponse:
+    """Articles by the authors the signed-in user follows, newest first."""
+    criteria = ArticleFilter(feed_of=viewer.id)
+    articles, total = await service.list_articles(
+        session, criteria, viewer, limit=limit, offset=offset
+    )
+    return ArticlesResponse(articles=articles, articlesCount=total)
+
+
+@router.post("/articles", status_code=status.HTTP_201_CREATED, response_model=ArticleResponse)
+async def create_article(
+    body: NewArticleRequest, session: DbSession, viewer: CurrentUser
+) -> ArticleResponse:
+    """Write an article; duplicate titles get distinct slugs."""
+    return ArticleResponse(article=await service.create_article(session, body.article, viewer))
+
+
+@router.get("/articles/{slug}", response_model=ArticleResponse)
+async def get_article(slug: str, session: DbSession, viewer: OptionalUser) -> ArticleResponse:
+    """One article, with its body."""
+    return ArticleResponse(article=await service.get_article(session, slug, viewer))
+
+
+@router.put("/articles/{slug}", response_model=ArticleResponse)
+async def update_article(
+    slug: str, body: UpdateArticleRequest, session: DbSession, viewer: CurrentUser
+) -> ArticleResponse:
+    """Change an article (its author only)."""
+    return ArticleResponse(
+        article=await service.update_article(session, slug, body.article, viewer)
+    )
+
+
+@router.delete("/articles/{slug}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_article(slug: str, session: DbSession, viewer: CurrentUser) -> Response:
+    """Delete an article and its comments (its author only)."""
+    await service.delete_article(session, slug, viewer)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/articles/{slug}/favorite", response_model=ArticleResponse)
+async def favorite(slug: str, session: DbSession, viewer: CurrentUser) -> ArticleResponse:
+    """Favorite an article (twice is harmless)."""
+    return ArticleResponse(article=await service.favorite(session, slug, viewer))
+
+
+@router.delete("/articles/{slug}/favorite", response_model=ArticleResponse)
+async def unfavorite(slug: str, session: DbSession, viewer: CurrentUser) -> ArticleResponse:
+    """Take a favorite back."""
+    return ArticleResponse(article=await service.unfavorite(session, slug, viewer))

@@ -1,0 +1,135 @@
+"""Every statement about articles and favorites.
+
+A page of articles is read in a fixed number of statements whatever its size: the page
+(with authors joined), its total, then tags, favorite counts and per-viewer flags for all
+of its articles at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, case, delete, exists, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from pressroom.models import Article, Tag, User, article_tags, favorites, follows
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    tag: str | None = None
+    author: str | None = None
+    favorited_by: str | None = None
+    feed_of: int | None = None  # the user whose followed authors make the feed
+
+
+def _conditions(criteria: ArticleFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if criteria.tag is not None:
+        conditions.append(
+            Article.id.in_(
+                select(article_tags.c.article_id)
+                .join(Tag, Tag.id == article_tags.c.tag_id)
+                .where(Tag.name == criteria.tag)
+            )
+        )
+    if criteria.author is not None:
+        conditions.append(
+            Article.author_id.in_(select(User.id).where(User.username == criteria.author))
+        )
+    if criteria.favorited_by is not None:
+        conditions.append(
+            Article.id.in_(
+                select(favorites.c.article_id)
+                .join(User, User.id == favorites.c.user_id)
+                .where(User.username == criteria.favorited_by)
+            )
+        )
+    if criteria.feed_of is not None:
+        conditions.append(
+            Article.author_id.in_(
+                select(follows.c.followee_id).where(follows.c.follower_id == criteria.feed_of)
+            )
+        )
+    return conditions
+
+
+def page_statement(criteria: ArticleFilter, *, limit: int, offset: int) -> Select[Article]:
+    """Newest first, with the author joined in."""
+    return (
+        select(Article)
+        .options(joinedload(Article.author))
+        .where(Article.is_published, *_conditions(criteria))
+        .order_by(Article.published_at.desc(), Article.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+
+
+def count_statement(criteria: ArticleFilter) -> Select[int]:
+    return (
+        select(func.count())
+        .select_from(Article)
+        .where(Article.is_published, *_conditions(criteria))
+    )
+
+
+async def list_page(
+    session: AsyncSession, criteria: ArticleFilter, *, limit: int, offset: int
+) -> tuple[list[Article], int]:
+    articles = list(await session.scalars(page_statement(criteria, limit=limit, offset=offset)))
+    total = await session.scalar(count_statement(criteria)) or 0
+    return articles, total
+
+
+def by_slug_statement(slug: str) -> Select[Article]:
+    return select(Article).options(joinedload(Article.author)).where(Article.slug == slug)
+
+
+async def get_by_slug(session: AsyncSession, slug: str) -> Article | None:
+    return await session.scalar(by_slug_statement(slug))
+
+
+async def favorite_stats(
+    session: AsyncSession, article_ids: Collection[int], viewer_id: int | None
+) -> dict[int, tuple[int, bool]]:
+    """Favorite count and whether the viewer is among them, per article, in one statement."""
+    if not article_ids:
+        return {}
+    mine = func.max(case((favorites.c.user_id == (viewer_id or -1), 1), else_=0))
+    rows = await session.execute(
+        select(favorites.c.article_id, func.count(), mine)
+        .where(favorites.c.article_id.in_(set(article_ids)))
+        .group_by(favorites.c.article_id)
+    )
+    return {article_id: (count, bool(flag)) for article_id, count, flag in rows}
+
+
+async def add_favorite(session: AsyncSession, user_id: int, article_id: int) -> None:
+    """Idempotent: favoriting twice leaves one row."""
+    already = await session.scalar(
+        select(exists().where(favorites.c.user_id == user_id, favorites.c.article_id == article_id))
+    )
+    if already:
+        return
+    try:
+        async with session.begin_nested():
+            await session.execute(insert(favorites).values(user_id=user_id, article_id=article_id))
+    except IntegrityError:
+        pass  # a concurrent request inserted the same row first
+
+
+async def remove_favorite(session: AsyncSession, user_id: int, article_id: int) -> None:
+    await session.execute(
+        delete(favorites).where(
+            favorites.c.user_id == user_id, favorites.c.article_id == article_id
+        )
+    )
+
+
+async def delete_article(session: AsyncSession, article_id: int) -> None:
+    """Comments, tag links and favorites go with it (ON DELETE CASCADE)."""
+    await session.execute(delete(Article).where(Article.id == article_id))

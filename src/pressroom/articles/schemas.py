@@ -1,0 +1,82 @@
+"""Article bodies, as the RealWorld spec names them (camelCase on the wire)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from pressroom.models.articles import DESCRIPTION_MAX, TITLE_MAX
+from pressroom.models.tags import TAG_MAX
+from pressroom.profiles.schemas import Profile
+
+BODY_MAX = 200_000
+TAGS_MAX = 20
+PAGE_MAX = 100
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
+Description = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=DESCRIPTION_MAX)
+]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=BODY_MAX)]
+TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TAG_MAX)]
+
+
+def _distinct(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+TagList = Annotated[list[TagName], Field(max_length=TAGS_MAX), AfterValidator(_distinct)]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class NewArticle(_In):
+    title: Title
+    description: Description
+    body: Body
+    tagList: TagList | None = None
+
+
+class UpdateArticle(_In):
+    title: Title | None = None
+    description: Description | None = None
+    body: Body | None = None
+    tagList: TagList | None = None
+
+
+class NewArticleRequest(_In):
+    article: NewArticle
+
+
+class UpdateArticleRequest(_In):
+    article: UpdateArticle
+
+
+class ArticleSummary(BaseModel):
+    """An article in a list: everything but the body."""
+
+    slug: str
+    title: str
+    description: str
+    tagList: list[str]
+    createdAt: str
+    updatedAt: str
+    favorited: bool
+    favoritesCount: int
+    author: Profile
+
+
+class ArticleOut(ArticleSummary):
+    body: str
+
+
+class ArticleResponse(BaseModel):
+    article: ArticleOut
+
+
+class ArticlesResponse(BaseModel):
+    articles: list[ArticleSummary]
+    articlesCount: int

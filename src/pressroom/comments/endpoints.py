@@ -1,0 +1,41 @@
+"""/api/articles/{slug}/comments."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from pressroom.comments import service
+from pressroom.comments.schemas import CommentResponse, CommentsResponse, NewCommentRequest
+from pressroom.db.deps import DbSession
+from pressroom.users.deps import CurrentUser, OptionalUser
+
+router = APIRouter(tags=["comments"])
+
+
+@router.get("/articles/{slug}/comments", response_model=CommentsResponse)
+async def list_comments(slug: str, session: DbSession, viewer: OptionalUser) -> CommentsResponse:
+    """An article's comments, oldest first."""
+    return CommentsResponse(comments=await service.list_comments(session, slug, viewer))
+
+
+@router.post(
+    "/articles/{slug}/comments",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CommentResponse,
+)
+async def add_comment(
+    slug: str, body: NewCommentRequest, session: DbSession, viewer: CurrentUser
+) -> CommentResponse:
+    """Comment on an article."""
+    return CommentResponse(
+        comment=await service.add_comment(session, slug, body.comment.body, viewer)
+    )
+
+
+@router.delete("/articles/{slug}/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_comment(
+    slug: str, comment_id: int, session: DbSession, viewer: CurrentUser
+) -> Response:
+    """Delete a comment (its author only)."""
+    await service.delete_comment(session, slug, comment_id, viewer)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

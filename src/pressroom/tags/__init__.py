@@ -1,0 +1,1 @@
+"""Tags: labels shared by articles."""

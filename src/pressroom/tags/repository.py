@@ -1,0 +1,76 @@
+"""Every statement about tags and the article-tag links."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pressroom.models import Article, Tag, article_tags
+
+
+def popular_statement() -> Select[str]:
+    """Names of tags on visible articles, most used first."""
+    uses = func.count(article_tags.c.article_id)
+    return (
+        select(Tag.name)
+        .join(article_tags, article_tags.c.tag_id == Tag.id)
+        .join(Article, Article.id == article_tags.c.article_id)
+        .where(Article.is_published)
+        .group_by(Tag.id, Tag.name)
+        .order_by(uses.desc(), Tag.name)
+    )
+
+
+async def list_popular(session: AsyncSession) -> list[str]:
+    return list(await session.scalars(popular_statement()))
+
+
+async def names_by_article(
+    session: AsyncSession, article_ids: Collection[int]
+) -> dict[int, list[str]]:
+    """Each article's tag names, alphabetically: one statement for a whole page."""
+    if not article_ids:
+        return {}
+    rows = await session.execute(
+        select(article_tags.c.article_id, Tag.name)
+        .join(Tag, Tag.id == article_tags.c.tag_id)
+        .where(article_tags.c.article_id.in_(set(article_ids)))
+        .order_by(Tag.name)
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for article_id, name in rows:
+        names[article_id].append(name)
+    return names
+
+
+async def ensure_ids(session: AsyncSession, names: Sequence[str]) -> list[int]:
+    """Ids for ``names``, creating the tags that do not exist yet."""
+    if not names:
+        return []
+    wanted = set(names)
+    existing = dict(
+        (await session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(wanted)))).tuples().all()
+    )
+    missing = [name for name in names if name not in existing]
+    if missing:
+        try:
+            async with session.begin_nested():
+                await session.execute(insert(Tag), [{"name": name} for name in missing])
+        except IntegrityError:
+            pass  # created meanwhile by another request: read them back below
+        rows = await session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(missing)))
+        existing.update({name: tag_id for name, tag_id in rows})
+    return [existing[name] for name in names]
+
+
+async def replace_links(session: AsyncSession, article_id: int, tag_ids: Sequence[int]) -> None:
+    """Make ``tag_ids`` the article's tags."""
+    await session.execute(delete(article_tags).where(article_tags.c.article_id == article_id))
+    if tag_ids:
+        await session.execute(
+            insert(article_tags), [{"article_id": article_id, "tag_id": t} for t in tag_ids]
+        )
