@@ -47,14 +47,16 @@ async def names_by_article(
     return names
 
 
+async def _ids_by_name(session: AsyncSession, names: Collection[str]) -> dict[str, int]:
+    rows = await session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(set(names))))
+    return dict(rows.all())
+
+
 async def ensure_ids(session: AsyncSession, names: Sequence[str]) -> list[int]:
     """Ids for ``names``, creating the tags that do not exist yet."""
     if not names:
         return []
-    wanted = set(names)
-    existing = dict(
-        (await session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(wanted)))).tuples().all()
-    )
+    existing = await _ids_by_name(session, names)
     missing = [name for name in names if name not in existing]
     if missing:
         try:
@@ -62,14 +64,18 @@ async def ensure_ids(session: AsyncSession, names: Sequence[str]) -> list[int]:
                 await session.execute(insert(Tag), [{"name": name} for name in missing])
         except IntegrityError:
             pass  # created meanwhile by another request: read them back below
-        rows = await session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(missing)))
-        existing.update({name: tag_id for name, tag_id in rows})
+        existing |= await _ids_by_name(session, missing)
     return [existing[name] for name in names]
 
 
 async def replace_links(session: AsyncSession, article_id: int, tag_ids: Sequence[int]) -> None:
     """Make ``tag_ids`` the article's tags."""
     await session.execute(delete(article_tags).where(article_tags.c.article_id == article_id))
+    await add_links(session, article_id, tag_ids)
+
+
+async def add_links(session: AsyncSession, article_id: int, tag_ids: Sequence[int]) -> None:
+    """Tag a new article."""
     if tag_ids:
         await session.execute(
             insert(article_tags), [{"article_id": article_id, "tag_id": t} for t in tag_ids]
