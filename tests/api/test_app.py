@@ -1,0 +1,107 @@
+"""The app as a whole: OpenAPI, CORS, start-up rules."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from sqlalchemy import create_engine
+from typer.testing import CliRunner
+
+from pressroom.app import create_app
+from pressroom.cli import app as cli
+from pressroom.cli.serve import prepare_schema
+from pressroom.config import Settings, get_settings
+from pressroom.db import migrate
+from pressroom.db.urls import Backend
+from pressroom.users.security import MissingSecret
+from tests.databases import ScratchDatabase
+
+
+async def test_openapi_describes_the_api_and_the_token_scheme(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/api/openapi.json")).json()
+    paths = document["paths"]
+    expected = {
+        ("/api/users", "post"),
+        ("/api/users/login", "post"),
+        ("/api/user", "get"),
+        ("/api/user", "put"),
+        ("/api/profiles/{username}", "get"),
+        ("/api/profiles/{username}/follow", "post"),
+        ("/api/profiles/{username}/follow", "delete"),
+        ("/api/articles", "get"),
+        ("/api/articles", "post"),
+        ("/api/articles/feed", "get"),
+        ("/api/articles/{slug}", "get"),
+        ("/api/articles/{slug}", "put"),
+        ("/api/articles/{slug}", "delete"),
+        ("/api/articles/{slug}/favorite", "post"),
+        ("/api/articles/{slug}/favorite", "delete"),
+        ("/api/articles/{slug}/comments", "get"),
+        ("/api/articles/{slug}/comments", "post"),
+        ("/api/articles/{slug}/comments/{comment_id}", "delete"),
+        ("/api/tags", "get"),
+    }
+    assert expected <= {(path, method) for path, ops in paths.items() for method in ops}
+    assert document["components"]["securitySchemes"]["Token"]["name"] == "Authorization"
+    assert "ArticleSummary" in document["components"]["schemas"]
+    assert (await client.get("/docs")).status_code == 200
+
+
+async def test_cors_preflight(client: httpx.AsyncClient) -> None:
+    response = await client.options(
+        "/api/articles",
+        headers={
+            "Origin": "https://reader.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization,content-type",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "POST" in response.headers["access-control-allow-methods"]
+    assert "access-control-allow-credentials" not in response.headers
+
+
+async def test_unknown_route_is_404_in_the_envelope(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert set(response.json()) == {"errors"}
+
+
+def test_a_server_database_without_a_secret_refuses_to_start() -> None:
+    with pytest.raises(MissingSecret, match="PRESSROOM_JWT_SECRET"):
+        create_app(Settings(database_url="postgresql://h/db"))
+
+
+def test_sqlite_generates_and_keeps_a_secret(tmp_path: object) -> None:
+    settings = Settings(database_url="sqlite:///x.db", data_dir=tmp_path)  # type: ignore[arg-type]
+    create_app(settings)
+    secret = (tmp_path / "jwt-secret").read_text()  # type: ignore[operator]
+    create_app(settings)
+    assert (tmp_path / "jwt-secret").read_text() == secret  # type: ignore[operator]
+    assert len(secret) >= 40
+
+
+def test_serve_migrates_sqlite_and_refuses_a_server_database_behind_head(
+    fresh_database: ScratchDatabase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = migrate.alembic_config(fresh_database.url)
+    migrate.downgrade(config, "base")
+    monkeypatch.setenv("PRESSROOM_DATABASE_URL", fresh_database.url.render_as_string(False))
+    monkeypatch.setenv("PRESSROOM_JWT_SECRET", "s" * 48)
+    get_settings.cache_clear()
+    try:
+        if fresh_database.backend is Backend.SQLITE:
+            prepare_schema()
+        else:
+            result = CliRunner().invoke(cli, ["serve", "--port", "1"])
+            assert result.exit_code == 1
+            assert "pressroom db upgrade" in result.output
+    finally:
+        get_settings.cache_clear()
+        migrate.upgrade(config)
+    if fresh_database.backend is Backend.SQLITE:
+        engine = create_engine(fresh_database.url)
+        with engine.connect() as connection:
+            assert migrate.current_revision(connection) == migrate.head_revision(config)
+        engine.dispose()
