@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 export PRESSROOM_TEST_POSTGRESQL_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export PRESSROOM_TEST_MYSQL_URL ?= mysql://root@127.0.0.1:3306/test
 
-.PHONY: run test lint typecheck imports check migrations-check clean
+.PHONY: run test api-tests lint typecheck imports check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ run: $(STAMP)  ## Serve on http://127.0.0.1:8000 with the embedded SQLite databa
 
 test: $(STAMP)  ## The whole test suite on every reachable database.
 	$(BIN)/pytest
+
+api-tests: $(STAMP)  ## The official RealWorld Postman collections with newman (needs npm).
+	API_TESTS_MYSQL=1 bash .ci/api-tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
