@@ -87,9 +87,7 @@ async def create_article(session: AsyncSession, data: NewArticle, author: User) 
     )
     session.add(article)
     await session.flush()  # the slug is chosen before insert
-    await tags.add_links(
-        session, article.id, await tags.ensure_ids(session, data.tagList or [])
-    )
+    await tags.add_links(session, article.id, await tags.ensure_ids(session, data.tagList or []))
     return (await present(session, [article], author))[0]
 
 
