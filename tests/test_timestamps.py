@@ -75,3 +75,16 @@ async def test_round_trip_on_the_async_driver(async_session: AsyncSession) -> No
     assert stored == PRECISE
     assert stored is not None
     assert stored.utcoffset() == timedelta(0)
+
+
+def test_a_new_row_was_updated_when_it_was_created(session: Session) -> None:
+    author = make_user(session)
+    articles = [make_article(session, author) for _ in range(20)]
+    session.expunge_all()
+    rows = session.execute(
+        select(Article.created_at, Article.updated_at).where(
+            Article.id.in_([a.id for a in articles])
+        )
+    ).all()
+    assert all(created == updated for created, updated in rows)
+    assert author.created_at == author.updated_at

@@ -9,6 +9,7 @@ from sqlalchemy import DateTime, Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from pressroom.db.dialects import MYSQL_NAMES, mysql_datetime
+from pressroom.kit.clock import utc_now
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -43,3 +44,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def same_as_created_at(context: Any) -> datetime:
+    """Default for ``updated_at``: exactly ``created_at`` on insert, not a second clock read.
+
+    Defaults run in column order, so ``created_at`` (declared first) is already filled in.
+    """
+    created_at: datetime | None = context.get_current_parameters().get("created_at")
+    return created_at if created_at is not None else utc_now()

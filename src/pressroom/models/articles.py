@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from pressroom.db.base import Base
 from pressroom.db.dialects import MYSQL_TABLE_OPTIONS, exact_string, long_text
-from pressroom.db.types import UTCDateTime
+from pressroom.db.types import UTCDateTime, same_as_created_at
 from pressroom.kit.clock import utc_now
 from pressroom.kit.slugs import slugify, with_suffix
 from pressroom.models.links import article_tags, favorites
@@ -56,7 +56,9 @@ class Article(Base):
     # NULL: a draft. In the future: scheduled. In the past: published.
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=same_as_created_at, onupdate=utc_now
+    )
     # Optimistic locking: an UPDATE that finds another version changes nothing and fails.
     version: Mapped[int] = mapped_column(default=1)
 

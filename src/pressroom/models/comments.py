@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pressroom.db.base import Base
 from pressroom.db.dialects import MYSQL_TABLE_OPTIONS
-from pressroom.db.types import UTCDateTime
+from pressroom.db.types import UTCDateTime, same_as_created_at
 from pressroom.kit.clock import utc_now
 
 if TYPE_CHECKING:
@@ -32,7 +32,9 @@ class Comment(Base):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=same_as_created_at, onupdate=utc_now
+    )
 
     article: Mapped[Article] = relationship(back_populates="comments", lazy="raise")
     author: Mapped[User] = relationship(back_populates="comments", lazy="raise")

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from pressroom.db.base import Base
 from pressroom.db.dialects import MYSQL_TABLE_OPTIONS, exact_string
-from pressroom.db.types import UTCDateTime
+from pressroom.db.types import UTCDateTime, same_as_created_at
 from pressroom.kit.clock import utc_now
 from pressroom.models.links import favorites, follows
 
@@ -39,7 +39,9 @@ class User(Base):
     bio: Mapped[str | None] = mapped_column(Text)
     image: Mapped[str | None] = mapped_column(String(IMAGE_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now, onupdate=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime(), default=same_as_created_at, onupdate=utc_now
+    )
 
     # The database deletes a user's rows (ON DELETE CASCADE); passive_deletes lets it.
     articles: Mapped[list[Article]] = relationship(
