@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pressroom.db.dialects import insert_once
 from pressroom.models import Article, Comment, Tag, User, article_tags, favorites, follows
 from tests.factories import make_article, make_comment, make_user
 
@@ -120,3 +121,25 @@ def test_deleting_a_user_through_the_orm_leaves_it_to_the_database(session: Sess
     session.flush()
     assert _count(session, Article, Article.id == article.id) == 0
     assert _count(session, Comment, Comment.article_id == article.id) == 0
+
+
+@pytest.mark.parametrize("table", ["follows", "favorites"])
+def test_insert_once_leaves_one_row_and_raises_nothing(session: Session, table: str) -> None:
+    a, b = make_user(session), make_user(session)
+    article = make_article(session, b)
+    link, values = (
+        (follows, {"follower_id": a.id, "followee_id": b.id})
+        if table == "follows"
+        else (favorites, {"user_id": a.id, "article_id": article.id})
+    )
+    statement = insert_once(link, session.get_bind().dialect.name)
+    for _ in range(3):
+        session.execute(statement.values(**values))
+    assert _count(session, link) == 1
+
+
+def test_insert_once_still_refuses_a_dangling_row(session: Session) -> None:
+    user = make_user(session)
+    statement = insert_once(favorites, session.get_bind().dialect.name)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(statement.values(user_id=user.id, article_id=987654321))

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, case, delete, exists, func, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import ColumnElement, Select, case, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from pressroom.db.dialects import insert_once
 from pressroom.models import Article, Tag, User, article_tags, favorites, follows
 
 
@@ -109,17 +109,9 @@ async def favorite_stats(
 
 
 async def add_favorite(session: AsyncSession, user_id: int, article_id: int) -> None:
-    """Idempotent: favoriting twice leaves one row."""
-    already = await session.scalar(
-        select(exists().where(favorites.c.user_id == user_id, favorites.c.article_id == article_id))
-    )
-    if already:
-        return
-    try:
-        async with session.begin_nested():
-            await session.execute(insert(favorites).values(user_id=user_id, article_id=article_id))
-    except IntegrityError:
-        pass  # a concurrent request inserted the same row first
+    """Idempotent: favoriting twice, even concurrently, leaves one row."""
+    statement = insert_once(favorites, session.get_bind().dialect.name)
+    await session.execute(statement.values(user_id=user_id, article_id=article_id))
 
 
 async def remove_favorite(session: AsyncSession, user_id: int, article_id: int) -> None:

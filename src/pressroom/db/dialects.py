@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import String, Text
-from sqlalchemy.dialects import mysql
+from sqlalchemy import Insert, String, Table, Text
+from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.types import TypeEngine
 
 MYSQL_NAMES = ("mysql", "mariadb")
@@ -32,3 +32,20 @@ def exact_string(length: int) -> String:
 def long_text() -> Text:
     """Text for article bodies: MySQL's plain TEXT stops at 64 KiB."""
     return Text().with_variant(mysql.MEDIUMTEXT(), *MYSQL_NAMES)
+
+
+def insert_once(table: Table, dialect_name: str) -> Insert:
+    """An INSERT that does nothing when the row's key already exists, in one statement.
+
+    Liking or following twice, or two requests racing to do it, must leave one row and
+    raise nothing. MySQL's ``INSERT IGNORE`` would also swallow foreign-key and truncation
+    errors, so it gets a no-op ``ON DUPLICATE KEY UPDATE`` instead.
+    """
+    if dialect_name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if dialect_name == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    if dialect_name in MYSQL_NAMES:
+        first_key = next(iter(table.primary_key))
+        return mysql.insert(table).on_duplicate_key_update({first_key.name: first_key})
+    raise NotImplementedError(f"no insert-once for {dialect_name}")

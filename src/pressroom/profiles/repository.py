@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import delete, exists, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pressroom.db.dialects import insert_once
 from pressroom.models import follows
 
 
@@ -33,16 +33,9 @@ async def is_following(session: AsyncSession, follower_id: int, followee_id: int
 
 
 async def follow(session: AsyncSession, follower_id: int, followee_id: int) -> None:
-    """Idempotent: following twice leaves one row."""
-    if await is_following(session, follower_id, followee_id):
-        return
-    try:
-        async with session.begin_nested():
-            await session.execute(
-                insert(follows).values(follower_id=follower_id, followee_id=followee_id)
-            )
-    except IntegrityError:
-        pass  # a concurrent request inserted the same row first
+    """Idempotent: following twice, even concurrently, leaves one row."""
+    statement = insert_once(follows, session.get_bind().dialect.name)
+    await session.execute(statement.values(follower_id=follower_id, followee_id=followee_id))
 
 
 async def unfollow(session: AsyncSession, follower_id: int, followee_id: int) -> None:

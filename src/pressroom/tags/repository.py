@@ -6,10 +6,13 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 
 from sqlalchemy import Select, delete, func, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pressroom.db.base import Base
+from pressroom.db.dialects import insert_once
 from pressroom.models import Article, Tag, article_tags
+
+TAGS = Base.metadata.tables[Tag.__tablename__]
 
 
 def popular_statement() -> Select[str]:
@@ -59,11 +62,9 @@ async def ensure_ids(session: AsyncSession, names: Sequence[str]) -> list[int]:
     existing = await _ids_by_name(session, names)
     missing = [name for name in names if name not in existing]
     if missing:
-        try:
-            async with session.begin_nested():
-                await session.execute(insert(Tag), [{"name": name} for name in missing])
-        except IntegrityError:
-            pass  # created meanwhile by another request: read them back below
+        # A concurrent request may create some of them first: skip those, then read all back.
+        new_tags = insert_once(TAGS, session.get_bind().dialect.name)
+        await session.execute(new_tags, [{"name": name} for name in missing])
         existing |= await _ids_by_name(session, missing)
     return [existing[name] for name in names]
 
