@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from pressroom import __version__
 from pressroom.api.errors import install_error_handlers
+from pressroom.api.middleware import RefuseControlCharacters
 from pressroom.articles.endpoints import router as articles_router
 from pressroom.comments.endpoints import router as comments_router
 from pressroom.config import Settings, get_settings
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.tokens = tokens
     install_error_handlers(app)
+    app.add_middleware(RefuseControlCharacters)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -180,3 +180,12 @@ async def test_registering_twice_concurrently_leaves_one_user(
     )
     assert first.username == "only-once"
     assert response.status_code == 409
+
+
+async def test_an_invalid_email_says_so(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/users",
+        json={"user": {"username": "mailless", "email": "not-an-address", "password": "pw"}},
+    )
+    assert response.status_code == 422
+    assert response.json() == {"errors": {"email": ["is invalid"]}}

@@ -38,6 +38,8 @@ def _message(error: dict[str, Any]) -> str:
         return BLANK  # null where a value is required
     if error["type"] == "json_invalid":
         return "is not valid JSON"
+    if error["type"] == "value_error":
+        return str(error["ctx"]["error"])
     if error["type"] == "string_too_long":
         return f"is too long (maximum is {error['ctx']['max_length']} characters)"
     return str(error["msg"]).lower()

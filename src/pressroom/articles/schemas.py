@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from pressroom.api.fields import NoControlCharacters
 from pressroom.models.articles import DESCRIPTION_MAX, TITLE_MAX
 from pressroom.models.tags import TAG_MAX
 from pressroom.profiles.schemas import Profile
@@ -14,12 +15,22 @@ BODY_MAX = 200_000
 TAGS_MAX = 20
 PAGE_MAX = 100
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
-Description = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=DESCRIPTION_MAX)
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX),
+    NoControlCharacters,
 ]
-Body = Annotated[str, StringConstraints(min_length=1, max_length=BODY_MAX)]
-TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TAG_MAX)]
+Description = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=DESCRIPTION_MAX),
+    NoControlCharacters,
+]
+Body = Annotated[str, StringConstraints(min_length=1, max_length=BODY_MAX), NoControlCharacters]
+TagName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=TAG_MAX),
+    NoControlCharacters,
+]
 
 
 def _distinct(names: list[str]) -> list[str]:

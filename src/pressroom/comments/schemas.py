@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
+from pressroom.api.fields import NoControlCharacters
 from pressroom.profiles.schemas import Profile
 
 COMMENT_MAX = 20_000
@@ -13,7 +14,9 @@ COMMENT_MAX = 20_000
 
 class NewComment(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    body: Annotated[str, StringConstraints(min_length=1, max_length=COMMENT_MAX)]
+    body: Annotated[
+        str, StringConstraints(min_length=1, max_length=COMMENT_MAX), NoControlCharacters
+    ]
 
 
 class NewCommentRequest(BaseModel):

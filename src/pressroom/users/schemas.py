@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
 
+from pressroom.api.fields import NoControlCharacters
 from pressroom.models.users import EMAIL_MAX, IMAGE_MAX, USERNAME_MAX
 
 PASSWORD_MAX = 256
@@ -20,16 +21,21 @@ def _looks_like_email(value: str) -> str:
 
 
 Username = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=USERNAME_MAX)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=USERNAME_MAX),
+    NoControlCharacters,
 ]
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=EMAIL_MAX),
+    NoControlCharacters,
     AfterValidator(_looks_like_email),
 ]
-Password = Annotated[str, StringConstraints(min_length=1, max_length=PASSWORD_MAX)]
-Bio = Annotated[str, StringConstraints(max_length=BIO_MAX)]
-Image = Annotated[str, StringConstraints(max_length=IMAGE_MAX)]
+Password = Annotated[
+    str, StringConstraints(min_length=1, max_length=PASSWORD_MAX), NoControlCharacters
+]
+Bio = Annotated[str, StringConstraints(max_length=BIO_MAX), NoControlCharacters]
+Image = Annotated[str, StringConstraints(max_length=IMAGE_MAX), NoControlCharacters]
 
 
 class _In(BaseModel):
@@ -44,7 +50,9 @@ class NewUser(_In):
 
 class LoginUser(_In):
     email: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=EMAIL_MAX)
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=EMAIL_MAX),
+        NoControlCharacters,
     ]
     password: Password
 
