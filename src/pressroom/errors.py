@@ -15,6 +15,13 @@ class DomainError(Exception):
         self.extra: dict[str, list[str]] = {}
         super().__init__(f"{field}: {', '.join(messages)}")
 
+    @classmethod
+    def on_fields(cls, fields: list[str], message: str) -> DomainError:
+        """One error naming several fields with the same message."""
+        error = cls(fields[0], message)
+        error.extra = {field: [message] for field in fields[1:]}
+        return error
+
     def as_dict(self) -> dict[str, list[str]]:
         return {self.field: self.messages, **self.extra}
 

@@ -189,3 +189,14 @@ async def test_an_invalid_email_says_so(client: httpx.AsyncClient) -> None:
     )
     assert response.status_code == 422
     assert response.json() == {"errors": {"email": ["is invalid"]}}
+
+
+async def test_both_taken_fields_are_named(client: httpx.AsyncClient, alice: Account) -> None:
+    response = await client.post(
+        "/api/users",
+        json={"user": {"username": alice.username, "email": alice.email, "password": "pw"}},
+    )
+    assert response.status_code == 409
+    assert response.json() == {
+        "errors": {"email": ["has already been taken"], "username": ["has already been taken"]}
+    }

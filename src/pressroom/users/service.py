@@ -22,9 +22,7 @@ async def _refuse_taken(
         session, username=username, email=email, except_id=except_id
     )
     if taken:
-        conflict = Conflict(sorted(taken)[0], TAKEN)
-        conflict.extra = {field: [TAKEN] for field in taken}
-        raise conflict
+        raise Conflict.on_fields(sorted(taken), TAKEN)
 
 
 async def _flush_or_conflict(session: AsyncSession) -> None:
