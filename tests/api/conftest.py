@@ -17,13 +17,14 @@ from tests.conftest import settings_for
 from tests.databases import ScratchDatabase
 
 PASSWORD = "correct horse battery staple"
+TEST_SECRET = "test-secret-" + "x" * 32
 
 
 @pytest.fixture
 async def client(
     database: ScratchDatabase, async_connection: AsyncConnection
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings_for(database, jwt_secret="test-secret-" + "x" * 32))
+    app = create_app(settings_for(database, jwt_secret=TEST_SECRET))
     # No lifespan: requests share the test's connection, each in a savepoint of its own,
     # and every request gets a fresh session, so nothing loaded earlier hides a lazy load.
     app.state.sessionmaker = async_sessionmaker(

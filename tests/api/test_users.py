@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import jwt
 import pytest
 
-from tests.api.conftest import PASSWORD, Account, register
+from pressroom.users.security import TokenIssuer
+from tests.api.conftest import PASSWORD, TEST_SECRET, Account, register
 
 
 async def test_register_answers_201_with_a_working_token(client: httpx.AsyncClient) -> None:
@@ -200,3 +203,16 @@ async def test_both_taken_fields_are_named(client: httpx.AsyncClient, alice: Acc
     assert response.json() == {
         "errors": {"email": ["has already been taken"], "username": ["has already been taken"]}
     }
+
+
+async def test_an_expired_token_is_401_even_where_a_token_is_optional(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    me = (await client.get("/api/user", headers=alice.auth)).json()["user"]
+    user_id = int(jwt.decode(me["token"], options={"verify_signature": False})["sub"])
+    expired = TokenIssuer(TEST_SECRET, timedelta(minutes=-1)).issue(user_id)
+    headers = {"Authorization": f"Token {expired}"}
+    for path in ("/api/user", "/api/articles", f"/api/profiles/{alice.username}"):
+        response = await client.get(path, headers=headers)
+        assert response.status_code == 401, path
+        assert response.json() == {"errors": {"token": ["is invalid"]}}
