@@ -12,7 +12,9 @@ from pressroom.articles.schemas import (
     PAGE_MAX,
     ArticleResponse,
     ArticlesResponse,
+    ArticleStatus,
     NewArticleRequest,
+    PublishRequest,
     UpdateArticleRequest,
 )
 from pressroom.db.deps import DbSession
@@ -96,3 +98,31 @@ async def favorite(slug: str, session: DbSession, viewer: CurrentUser) -> Articl
 async def unfavorite(slug: str, session: DbSession, viewer: CurrentUser) -> ArticleResponse:
     """Take a favorite back."""
     return ArticleResponse(article=await service.unfavorite(session, slug, viewer))
+
+
+@router.post("/articles/{slug}/publish", response_model=ArticleResponse)
+async def publish(
+    slug: str, session: DbSession, viewer: CurrentUser, body: PublishRequest | None = None
+) -> ArticleResponse:
+    """Publish an article now, or schedule it with ``publishAt`` (its author only)."""
+    at = body.publishAt if body else None
+    return ArticleResponse(article=await service.publish(session, slug, viewer, at))
+
+
+@router.post("/articles/{slug}/unpublish", response_model=ArticleResponse)
+async def unpublish(slug: str, session: DbSession, viewer: CurrentUser) -> ArticleResponse:
+    """Turn an article back into a draft (its author only)."""
+    return ArticleResponse(article=await service.unpublish(session, slug, viewer))
+
+
+@router.get("/user/articles", response_model=ArticlesResponse)
+async def my_articles(
+    session: DbSession,
+    viewer: CurrentUser,
+    status: ArticleStatus | None = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> ArticlesResponse:
+    """The signed-in author's own articles: drafts, scheduled and published."""
+    articles, total = await service.list_own(session, viewer, status, limit=limit, offset=offset)
+    return ArticlesResponse(articles=articles, articlesCount=total)

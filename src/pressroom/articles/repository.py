@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, case, delete, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from pressroom.articles.schemas import ArticleStatus
 from pressroom.db.dialects import insert_once
 from pressroom.models import Article, Tag, User, article_tags, favorites, follows
 
@@ -82,6 +83,49 @@ async def list_page(
 ) -> tuple[list[Article], int]:
     articles = list(await session.scalars(page_statement(criteria, limit=limit, offset=offset)))
     total = await session.scalar(count_statement(criteria)) or 0
+    return articles, total
+
+
+def _status_condition(status: ArticleStatus) -> ColumnElement[bool]:
+    published = Article.published_now()
+    if status is ArticleStatus.DRAFT:
+        return Article.published_at.is_(None)
+    if status is ArticleStatus.SCHEDULED:
+        return and_(Article.published_at.is_not(None), not_(published))
+    return published
+
+
+def _own_conditions(author_id: int, status: ArticleStatus | None) -> list[ColumnElement[bool]]:
+    conditions = [Article.author_id == author_id]
+    if status is not None:
+        conditions.append(_status_condition(status))
+    return conditions
+
+
+def own_page_statement(
+    author_id: int, status: ArticleStatus | None, *, limit: int, offset: int
+) -> Select[Article]:
+    """An author's own articles in any state, most recently created first."""
+    return (
+        select(Article)
+        .options(joinedload(Article.author))
+        .where(*_own_conditions(author_id, status))
+        .order_by(Article.created_at.desc(), Article.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+
+
+def own_count_statement(author_id: int, status: ArticleStatus | None) -> Select[int]:
+    return select(func.count()).select_from(Article).where(*_own_conditions(author_id, status))
+
+
+async def list_own_page(
+    session: AsyncSession, author_id: int, status: ArticleStatus | None, *, limit: int, offset: int
+) -> tuple[list[Article], int]:
+    page = own_page_statement(author_id, status, limit=limit, offset=offset)
+    articles = list(await session.scalars(page))
+    total = await session.scalar(own_count_statement(author_id, status)) or 0
     return articles, total
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from pressroom.api.fields import NoControlCharacters
 from pressroom.models.articles import DESCRIPTION_MAX, TITLE_MAX
@@ -40,22 +41,44 @@ def _distinct(names: list[str]) -> list[str]:
 TagList = Annotated[list[TagName], Field(max_length=TAGS_MAX), AfterValidator(_distinct)]
 
 
+class ArticleStatus(StrEnum):
+    """Where an article stands; derived from ``published_at``, never stored."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class NewArticle(_In):
+class _Publishing(_In):
+    """Beside the spec: a draft, a schedule, or (the default) published at once."""
+
+    status: ArticleStatus | None = None
+    publishAt: AwareDatetime | None = None
+
+
+class NewArticle(_Publishing):
     title: Title
     description: Description
     body: Body
     tagList: TagList | None = None
 
 
-class UpdateArticle(_In):
+class UpdateArticle(_Publishing):
     title: Title | None = None
     description: Description | None = None
     body: Body | None = None
     tagList: TagList | None = None
+    # Optimistic concurrency: the version (or updatedAt) the change was based on.
+    version: int | None = None
+    updatedAt: AwareDatetime | None = None
+
+
+class PublishRequest(_In):
+    publishAt: AwareDatetime | None = None
 
 
 class NewArticleRequest(_In):
@@ -78,6 +101,10 @@ class ArticleSummary(BaseModel):
     favorited: bool
     favoritesCount: int
     author: Profile
+    # Beside the spec; RealWorld clients ignore them.
+    status: ArticleStatus
+    publishedAt: str | None
+    version: int
 
 
 class ArticleOut(ArticleSummary):

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from pressroom.articles import repository
 from pressroom.articles.repository import ArticleFilter
-from pressroom.articles.schemas import ArticleOut, ArticleSummary, NewArticle, UpdateArticle
-from pressroom.errors import Forbidden, NotFound
+from pressroom.articles.schemas import (
+    ArticleOut,
+    ArticleStatus,
+    ArticleSummary,
+    NewArticle,
+    UpdateArticle,
+)
+from pressroom.errors import Conflict, Forbidden, Invalid, NotFound
 from pressroom.kit.clock import utc_now
 from pressroom.kit.slugs import slugify
 from pressroom.kit.timefmt import iso_ms
@@ -18,6 +26,31 @@ from pressroom.models.articles import unique_slug
 from pressroom.profiles import repository as profiles
 from pressroom.profiles.schemas import Profile
 from pressroom.tags import repository as tags
+
+STALE = "was changed by someone else since you loaded it; reload it and try again"
+
+
+def status_of(published_at: datetime | None) -> ArticleStatus:
+    if published_at is None:
+        return ArticleStatus.DRAFT
+    return ArticleStatus.SCHEDULED if published_at > utc_now() else ArticleStatus.PUBLISHED
+
+
+def _publication_time(
+    data: NewArticle | UpdateArticle, current: datetime | None
+) -> datetime | None:
+    """``published_at`` after a create or update asking for ``status`` / ``publishAt``."""
+    if data.status is ArticleStatus.DRAFT:
+        if data.publishAt is not None:
+            raise Invalid("publishAt", "cannot go with status draft")
+        return None
+    if data.publishAt is not None:
+        return data.publishAt
+    if data.status is ArticleStatus.SCHEDULED:
+        raise Invalid("publishAt", "can't be blank")
+    if data.status is ArticleStatus.PUBLISHED and (current is None or current > utc_now()):
+        return utc_now()
+    return current
 
 
 async def present(
@@ -43,6 +76,9 @@ async def present(
             favorited=stats.get(article.id, (0, False))[1],
             favoritesCount=stats.get(article.id, (0, False))[0],
             author=Profile.of(article.author, following=article.author_id in followed),
+            status=status_of(article.published_at),
+            publishedAt=iso_ms(article.published_at) if article.published_at else None,
+            version=article.version,
         )
         for article in articles
     ]
@@ -83,7 +119,8 @@ async def create_article(session: AsyncSession, data: NewArticle, author: User) 
         description=data.description,
         body=data.body,
         author=author,
-        published_at=utc_now(),
+        # The spec's plain request publishes at once.
+        published_at=_publication_time(data, utc_now()),
     )
     session.add(article)
     await session.flush()  # the slug is chosen before insert
@@ -95,8 +132,14 @@ async def update_article(
     session: AsyncSession, slug: str, data: UpdateArticle, viewer: User
 ) -> ArticleOut:
     article = await _own(session, slug, viewer)
+    stale_version = data.version is not None and data.version != article.version
+    stale_time = data.updatedAt is not None and iso_ms(data.updatedAt) != iso_ms(article.updated_at)
+    if stale_version or stale_time:
+        raise Conflict("article", STALE)
     old_title = article.title
-    for field, value in data.model_dump(exclude_unset=True, exclude={"tagList"}).items():
+    article.published_at = _publication_time(data, article.published_at)
+    changes = data.model_dump(exclude_unset=True, include={"title", "description", "body"})
+    for field, value in changes.items():
         if value is not None:
             setattr(article, field, value)
     # A new title gets a new slug, unless it reads the same (the old slug is this article's).
@@ -105,7 +148,7 @@ async def update_article(
             lambda sync: unique_slug(sync.connection(), article.title)
         )
     article.updated_at = utc_now()
-    await session.flush()
+    await _flush_or_stale(session)
     if data.tagList is not None:
         await tags.replace_links(session, article.id, await tags.ensure_ids(session, data.tagList))
     return (await present(session, [article], viewer))[0]
@@ -126,3 +169,42 @@ async def unfavorite(session: AsyncSession, slug: str, viewer: User) -> ArticleO
     article = await visible_article(session, slug, viewer)
     await repository.remove_favorite(session, viewer.id, article.id)
     return (await present(session, [article], viewer))[0]
+
+
+async def _flush_or_stale(session: AsyncSession) -> None:
+    # The UPDATE names the version it read: another writer in between makes it match nothing.
+    try:
+        await session.flush()
+    except StaleDataError:
+        raise Conflict("article", STALE) from None
+
+
+async def publish(
+    session: AsyncSession, slug: str, viewer: User, at: datetime | None
+) -> ArticleOut:
+    """Publish now, or schedule for ``at``."""
+    article = await _own(session, slug, viewer)
+    article.published_at = at or utc_now()
+    article.updated_at = utc_now()
+    await _flush_or_stale(session)
+    return (await present(session, [article], viewer))[0]
+
+
+async def unpublish(session: AsyncSession, slug: str, viewer: User) -> ArticleOut:
+    """Back to a draft: invisible to everyone but its author."""
+    article = await _own(session, slug, viewer)
+    article.published_at = None
+    article.updated_at = utc_now()
+    await _flush_or_stale(session)
+    return (await present(session, [article], viewer))[0]
+
+
+async def list_own(
+    session: AsyncSession, viewer: User, status: ArticleStatus | None, *, limit: int, offset: int
+) -> tuple[list[ArticleSummary], int]:
+    """The signed-in author's articles in any state."""
+    articles, total = await repository.list_own_page(
+        session, viewer.id, status, limit=limit, offset=offset
+    )
+    full = await present(session, articles, viewer)
+    return [ArticleSummary(**item.model_dump(exclude={"body"})) for item in full], total

@@ -37,6 +37,12 @@ SLUG_MAX = 255
 DESCRIPTION_MAX = 1000
 
 
+def _published_before_now(published_at: Mapped[datetime | None]) -> ColumnElement[bool]:
+    # The clock is read when the statement executes, so a cached statement never goes stale.
+    now = bindparam("now", callable_=utc_now, type_=UTCDateTime(), unique=True)
+    return and_(published_at.is_not(None), published_at <= now)
+
+
 class Article(Base):
     __tablename__ = "articles"
     __table_args__ = (
@@ -83,9 +89,12 @@ class Article(Base):
     @is_published.inplace.expression
     @classmethod
     def _is_published_expression(cls) -> ColumnElement[bool]:
-        # The clock is read when the statement executes, so a cached statement never goes stale.
-        now = bindparam("now", callable_=utc_now, type_=UTCDateTime(), unique=True)
-        return and_(cls.published_at.is_not(None), cls.published_at <= now)
+        return _published_before_now(cls.published_at)
+
+    @classmethod
+    def published_now(cls) -> ColumnElement[bool]:
+        """The SQL side of ``is_published``, typed for statement builders."""
+        return _published_before_now(cls.published_at)
 
     def __repr__(self) -> str:
         return f"Article(id={self.id!r}, slug={self.slug!r})"
