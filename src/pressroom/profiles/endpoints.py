@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from pressroom.db.deps import DbSession
 from pressroom.profiles import service
-from pressroom.profiles.schemas import ProfileResponse
+from pressroom.profiles.schemas import ProfileResponse, ProfileStatsResponse
 from pressroom.users.deps import CurrentUser, OptionalUser
 
 router = APIRouter(tags=["profiles"])
@@ -28,3 +28,9 @@ async def follow(username: str, viewer: CurrentUser, session: DbSession) -> Prof
 async def unfollow(username: str, viewer: CurrentUser, session: DbSession) -> ProfileResponse:
     """Stop following a user."""
     return ProfileResponse(profile=await service.unfollow(session, username, viewer))
+
+
+@router.get("/profiles/{username}/stats", response_model=ProfileStatsResponse)
+async def get_stats(username: str, session: DbSession) -> ProfileStatsResponse:
+    """An author's statistics; anyone may read them, draft and scheduled counts included."""
+    return ProfileStatsResponse(stats=await service.get_stats(session, username))

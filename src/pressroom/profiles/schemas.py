@@ -20,3 +20,20 @@ class Profile(BaseModel):
 
 class ProfileResponse(BaseModel):
     profile: Profile
+
+
+class ProfileStats(BaseModel):
+    username: str
+    publishedCount: int
+    draftCount: int
+    scheduledCount: int
+    favoritesReceived: int
+    commentsReceived: int
+    followers: int
+    following: int
+    firstPublishedAt: str | None
+    lastPublishedAt: str | None
+
+
+class ProfileStatsResponse(BaseModel):
+    stats: ProfileStats

@@ -1,13 +1,14 @@
-"""Profiles and following."""
+"""Profiles, following and author statistics."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.errors import Forbidden, NotFound
+from pressroom.kit.timefmt import iso_ms
 from pressroom.models import User
 from pressroom.profiles import repository
-from pressroom.profiles.schemas import Profile
+from pressroom.profiles.schemas import Profile, ProfileStats
 from pressroom.users import repository as users
 
 
@@ -36,3 +37,29 @@ async def unfollow(session: AsyncSession, username: str, viewer: User) -> Profil
     user = await _user(session, username)
     await repository.unfollow(session, viewer.id, user.id)
     return Profile.of(user, following=False)
+
+
+async def get_stats(session: AsyncSession, username: str) -> ProfileStats:
+    """An author's statistics: two statements (the user, then every aggregate at once).
+
+    Favorites and comments are counted on published articles only, whoever gave them.
+
+    Decision to revisit: draft and scheduled counts are shown to anyone, anonymous readers
+    included, although the articles themselves are not. They may later be limited to the
+    author.
+    """
+    user = await _user(session, username)
+    stats = await repository.author_stats(session, user.id)
+    first, last = stats.first_published_at, stats.last_published_at
+    return ProfileStats(
+        username=user.username,
+        publishedCount=stats.published,
+        draftCount=stats.drafts,
+        scheduledCount=stats.scheduled,
+        favoritesReceived=stats.favorites_received,
+        commentsReceived=stats.comments_received,
+        followers=stats.followers,
+        following=stats.following,
+        firstPublishedAt=None if first is None else iso_ms(first),
+        lastPublishedAt=None if last is None else iso_ms(last),
+    )

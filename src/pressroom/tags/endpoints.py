@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from pressroom.db.deps import DbSession
@@ -15,7 +17,31 @@ class TagsResponse(BaseModel):
     tags: list[str]
 
 
-@router.get("/tags", response_model=TagsResponse)
-async def list_tags(session: DbSession) -> TagsResponse:
-    """Tags in use on published articles, most used first."""
+class TagCount(BaseModel):
+    name: str
+    count: int
+
+
+class TagCountsResponse(BaseModel):
+    tags: list[TagCount]
+
+
+@router.get("/tags", response_model=TagsResponse | TagCountsResponse)
+async def list_tags(
+    session: DbSession,
+    with_counts: Annotated[
+        bool,
+        Query(
+            alias="withCounts",
+            description="Answer `{name, count}` objects instead of plain names.",
+        ),
+    ] = False,
+) -> TagsResponse | TagCountsResponse:
+    """Tags in use on published articles, most used first (ties by name).
+
+    With `withCounts=true`, each tag comes with the number of published articles using it.
+    """
+    if with_counts:
+        counts = await repository.list_counts(session)
+        return TagCountsResponse(tags=[TagCount(name=n, count=c) for n, c in counts])
     return TagsResponse(tags=await repository.list_popular(session))

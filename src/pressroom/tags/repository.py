@@ -32,6 +32,23 @@ async def list_popular(session: AsyncSession) -> list[str]:
     return list(await session.scalars(popular_statement()))
 
 
+def counts_statement() -> Select[str, int]:
+    """Each tag on visible articles with how many use it, most used first, ties by name."""
+    uses = func.count(article_tags.c.article_id)
+    return (
+        select(Tag.name, uses.label("uses"))
+        .join(article_tags, article_tags.c.tag_id == Tag.id)
+        .join(Article, Article.id == article_tags.c.article_id)
+        .where(Article.is_published)
+        .group_by(Tag.id, Tag.name)
+        .order_by(uses.desc(), Tag.name)
+    )
+
+
+async def list_counts(session: AsyncSession) -> list[tuple[str, int]]:
+    return [(name, uses) for name, uses in await session.execute(counts_statement())]
+
+
 async def names_by_article(
     session: AsyncSession, article_ids: Collection[int]
 ) -> dict[int, list[str]]:

@@ -1,0 +1,88 @@
+"""GET /api/tags?withCounts=true: tags with how many published articles use them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import update
+
+from pressroom.kit.clock import utc_now
+from pressroom.models import Article
+from tests.api.conftest import Account, AsyncSession, StatementLog
+from tests.api.test_articles import create
+
+
+async def _seed(client: httpx.AsyncClient, alice: Account, session: AsyncSession) -> None:
+    await create(client, alice, title="one", tagList=["common", "rare", "zebra"])
+    await create(client, alice, title="two", tagList=["common", "beta", "zebra"])
+    await create(client, alice, title="three", tagList=["common", "alpha"])
+    draft = await create(client, alice, title="draft", tagList=["common", "hidden", "alpha"])
+    later = await create(client, alice, title="later", tagList=["rare", "hidden", "beta"])
+    await session.execute(
+        update(Article).where(Article.slug == draft["slug"]).values(published_at=None)
+    )
+    await session.execute(
+        update(Article)
+        .where(Article.slug == later["slug"])
+        .values(published_at=utc_now() + timedelta(days=30))
+    )
+
+
+async def test_counts_published_articles_most_used_first_ties_by_name(
+    client: httpx.AsyncClient, alice: Account, async_session: AsyncSession
+) -> None:
+    await _seed(client, alice, async_session)
+    response = await client.get("/api/tags?withCounts=true")
+    assert response.status_code == 200
+    assert response.json() == {
+        "tags": [
+            {"name": "common", "count": 3},
+            {"name": "zebra", "count": 2},
+            {"name": "alpha", "count": 1},
+            {"name": "beta", "count": 1},
+            {"name": "rare", "count": 1},
+        ]
+    }
+
+
+async def test_without_counts_the_answer_is_unchanged(
+    client: httpx.AsyncClient, alice: Account, async_session: AsyncSession
+) -> None:
+    await _seed(client, alice, async_session)
+    expected = {"tags": ["common", "zebra", "alpha", "beta", "rare"]}
+    for query in ["", "?withCounts=false", "?withCounts=0"]:
+        response = await client.get(f"/api/tags{query}")
+        assert response.status_code == 200
+        assert response.json() == expected, query
+
+
+async def test_no_tags(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/api/tags?withCounts=true")).json() == {"tags": []}
+    assert (await client.get("/api/tags")).json() == {"tags": []}
+
+
+async def test_a_bad_flag_is_422(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/tags?withCounts=maybe")
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"withCounts"}
+
+
+async def test_counts_take_one_statement(
+    client: httpx.AsyncClient, alice: Account, async_session: AsyncSession, sql: StatementLog
+) -> None:
+    await _seed(client, alice, async_session)
+    sql.clear()
+    assert (await client.get("/api/tags?withCounts=true")).status_code == 200
+    assert sql.count == 1, sql.statements
+
+
+async def test_openapi_documents_both_shapes(client: httpx.AsyncClient) -> None:
+    document = (await client.get("/api/openapi.json")).json()
+    operation = document["paths"]["/api/tags"]["get"]
+    assert [p["name"] for p in operation["parameters"]] == ["withCounts"]
+    schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
+    refs = {option["$ref"].rsplit("/", 1)[-1] for option in schema["anyOf"]}
+    assert refs == {"TagsResponse", "TagCountsResponse"}
+    counted = document["components"]["schemas"]["TagCount"]
+    assert set(counted["properties"]) == {"name", "count"}
