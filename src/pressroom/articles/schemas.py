@@ -105,10 +105,12 @@ class ArticleSummary(BaseModel):
     status: ArticleStatus
     publishedAt: str | None
     version: int
+    readingTimeMinutes: int
 
 
 class ArticleOut(ArticleSummary):
     body: str
+    bodyHtml: str  # beside the spec: the body rendered from Markdown and sanitized
 
 
 class ArticleResponse(BaseModel):

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
 from pressroom.articles import repository
+from pressroom.articles.rendering import reading_time_minutes, render_markdown_async
 from pressroom.articles.repository import ArticleFilter
 from pressroom.articles.schemas import (
     ArticleOut,
@@ -53,9 +54,9 @@ def _publication_time(
     return current
 
 
-async def present(
+async def summarize(
     session: AsyncSession, articles: Sequence[Article], viewer: User | None
-) -> list[ArticleOut]:
+) -> list[ArticleSummary]:
     """Articles with their tags, favorites and author, in three statements for any number."""
     ids = [article.id for article in articles]
     viewer_id = viewer.id if viewer else None
@@ -65,11 +66,10 @@ async def present(
         session, viewer_id, {article.author_id for article in articles}
     )
     return [
-        ArticleOut(
+        ArticleSummary(
             slug=article.slug,
             title=article.title,
             description=article.description,
-            body=article.body,
             tagList=tag_names.get(article.id, []),
             createdAt=iso_ms(article.created_at),
             updatedAt=iso_ms(article.updated_at),
@@ -79,18 +79,25 @@ async def present(
             status=status_of(article.published_at),
             publishedAt=iso_ms(article.published_at) if article.published_at else None,
             version=article.version,
+            readingTimeMinutes=reading_time_minutes(article.body),
         )
         for article in articles
     ]
+
+
+async def present(session: AsyncSession, article: Article, viewer: User | None) -> ArticleOut:
+    """One article in full: the summary, its Markdown body and that body as safe HTML."""
+    summary = (await summarize(session, [article], viewer))[0]
+    return ArticleOut(
+        **dict(summary), body=article.body, bodyHtml=await render_markdown_async(article.body)
+    )
 
 
 async def list_articles(
     session: AsyncSession, criteria: ArticleFilter, viewer: User | None, *, limit: int, offset: int
 ) -> tuple[list[ArticleSummary], int]:
     articles, total = await repository.list_page(session, criteria, limit=limit, offset=offset)
-    full = await present(session, articles, viewer)
-    summaries = [ArticleSummary(**item.model_dump(exclude={"body"})) for item in full]
-    return summaries, total
+    return await summarize(session, articles, viewer), total
 
 
 async def visible_article(session: AsyncSession, slug: str, viewer: User | None) -> Article:
@@ -110,7 +117,7 @@ async def _own(session: AsyncSession, slug: str, viewer: User) -> Article:
 
 async def get_article(session: AsyncSession, slug: str, viewer: User | None) -> ArticleOut:
     article = await visible_article(session, slug, viewer)
-    return (await present(session, [article], viewer))[0]
+    return await present(session, article, viewer)
 
 
 async def create_article(session: AsyncSession, data: NewArticle, author: User) -> ArticleOut:
@@ -125,7 +132,7 @@ async def create_article(session: AsyncSession, data: NewArticle, author: User) 
     session.add(article)
     await session.flush()  # the slug is chosen before insert
     await tags.add_links(session, article.id, await tags.ensure_ids(session, data.tagList or []))
-    return (await present(session, [article], author))[0]
+    return await present(session, article, author)
 
 
 async def update_article(
@@ -151,7 +158,7 @@ async def update_article(
     await _flush_or_stale(session)
     if data.tagList is not None:
         await tags.replace_links(session, article.id, await tags.ensure_ids(session, data.tagList))
-    return (await present(session, [article], viewer))[0]
+    return await present(session, article, viewer)
 
 
 async def delete_article(session: AsyncSession, slug: str, viewer: User) -> None:
@@ -162,13 +169,13 @@ async def delete_article(session: AsyncSession, slug: str, viewer: User) -> None
 async def favorite(session: AsyncSession, slug: str, viewer: User) -> ArticleOut:
     article = await visible_article(session, slug, viewer)
     await repository.add_favorite(session, viewer.id, article.id)
-    return (await present(session, [article], viewer))[0]
+    return await present(session, article, viewer)
 
 
 async def unfavorite(session: AsyncSession, slug: str, viewer: User) -> ArticleOut:
     article = await visible_article(session, slug, viewer)
     await repository.remove_favorite(session, viewer.id, article.id)
-    return (await present(session, [article], viewer))[0]
+    return await present(session, article, viewer)
 
 
 async def _flush_or_stale(session: AsyncSession) -> None:
@@ -187,7 +194,7 @@ async def publish(
     article.published_at = at or utc_now()
     article.updated_at = utc_now()
     await _flush_or_stale(session)
-    return (await present(session, [article], viewer))[0]
+    return await present(session, article, viewer)
 
 
 async def unpublish(session: AsyncSession, slug: str, viewer: User) -> ArticleOut:
@@ -196,7 +203,7 @@ async def unpublish(session: AsyncSession, slug: str, viewer: User) -> ArticleOu
     article.published_at = None
     article.updated_at = utc_now()
     await _flush_or_stale(session)
-    return (await present(session, [article], viewer))[0]
+    return await present(session, article, viewer)
 
 
 async def list_own(
@@ -206,5 +213,4 @@ async def list_own(
     articles, total = await repository.list_own_page(
         session, viewer.id, status, limit=limit, offset=offset
     )
-    full = await present(session, articles, viewer)
-    return [ArticleSummary(**item.model_dump(exclude={"body"})) for item in full], total
+    return await summarize(session, articles, viewer), total
