@@ -20,6 +20,7 @@ from pressroom.db.deps import DbSession
 from pressroom.db.engine import create_async_db_engine
 from pressroom.db.session import make_async_sessionmaker
 from pressroom.db.urls import backend_of
+from pressroom.feeds.endpoints import router as feeds_router
 from pressroom.profiles.endpoints import router as profiles_router
 from pressroom.tags.endpoints import router as tags_router
 from pressroom.users.endpoints import router as users_router
@@ -79,4 +80,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "database": backend_of(settings.database_url).value}
 
     app.include_router(api)
+    app.include_router(feeds_router)
     return app

@@ -1,0 +1,154 @@
+"""The XML documents: RSS 2.0, Atom 1.0 and the sitemap, built with ElementTree.
+
+Every text goes through ElementTree, which escapes it; no markup is ever concatenated.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from urllib.parse import quote, urlsplit
+
+from pressroom.kit.clock import utc_now
+from pressroom.models import Article
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+DC_NS = "http://purl.org/dc/elements/1.1/"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+ET.register_namespace("atom", ATOM_NS)
+ET.register_namespace("dc", DC_NS)
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    """What a feed is about: its title, the page it mirrors and its own address."""
+
+    title: str
+    description: str
+    page: str  # absolute URL of the HTML page the feed mirrors
+    rss: str  # absolute URL of the RSS document
+    atom: str  # absolute URL of the Atom document
+
+
+def path_segment(value: str) -> str:
+    return quote(value, safe="")
+
+
+def article_url(base: str, article: Article) -> str:
+    return f"{base}/article/{path_segment(article.slug)}"
+
+
+def author_url(base: str, username: str) -> str:
+    return f"{base}/@{path_segment(username)}"
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def rfc822(moment: datetime) -> str:
+    """``Tue, 24 Nov 2026 10:11:12 GMT``."""
+    return format_datetime(_utc(moment).replace(microsecond=0), usegmt=True)
+
+
+def rfc3339(moment: datetime) -> str:
+    """``2026-11-24T10:11:12Z``."""
+    return _utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _published(article: Article) -> datetime:
+    # Feeds hold published articles only, which always have a publication time.
+    return article.published_at or article.created_at
+
+
+def _updated(article: Article) -> datetime:
+    return max(article.updated_at, _published(article))
+
+
+def entry_id(base: str, article: Article) -> str:
+    """A tag: URI (RFC 4151) that stays the same when the title, hence the slug, changes."""
+    host = urlsplit(base).hostname or "localhost"
+    return f"tag:{host},{_utc(article.created_at):%Y-%m-%d}:article:{article.id}"
+
+
+def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attributes)
+    element.text = text
+    return element
+
+
+def _serialize(root: ET.Element) -> bytes:
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
+
+
+def rss(base: str, info: FeedInfo, articles: Sequence[Article]) -> bytes:
+    root = ET.Element("rss", {"version": "2.0"})
+    channel = ET.SubElement(root, "channel")
+    _text(channel, "title", info.title)
+    _text(channel, "link", info.page)
+    _text(channel, "description", info.description)
+    ET.SubElement(
+        channel,
+        f"{{{ATOM_NS}}}link",
+        {"href": info.rss, "rel": "self", "type": "application/rss+xml"},
+    )
+    if articles:
+        _text(channel, "lastBuildDate", rfc822(max(_updated(a) for a in articles)))
+    for article in articles:
+        item = ET.SubElement(channel, "item")
+        _text(item, "title", article.title)
+        _text(item, "link", article_url(base, article))
+        _text(item, "guid", entry_id(base, article), isPermaLink="false")
+        _text(item, "pubDate", rfc822(_published(article)))
+        _text(item, f"{{{DC_NS}}}creator", article.author.username)
+        _text(item, "description", article.description)
+    return _serialize(root)
+
+
+def atom(base: str, info: FeedInfo, articles: Sequence[Article]) -> bytes:
+    # Unprefixed names, in the default namespace the root declares.
+    root = ET.Element("feed", {"xmlns": ATOM_NS})
+    _text(root, "title", info.title)
+    _text(root, "subtitle", info.description)
+    _text(root, "id", info.atom)
+    updated = max((_updated(a) for a in articles), default=None) or utc_now()
+    _text(root, "updated", rfc3339(updated))
+    ET.SubElement(root, "link", {"rel": "self", "href": info.atom})
+    ET.SubElement(root, "link", {"rel": "alternate", "href": info.page})
+    for article in articles:
+        entry = ET.SubElement(root, "entry")
+        _text(entry, "title", article.title)
+        ET.SubElement(entry, "link", {"rel": "alternate", "href": article_url(base, article)})
+        _text(entry, "id", entry_id(base, article))
+        _text(entry, "published", rfc3339(_published(article)))
+        _text(entry, "updated", rfc3339(_updated(article)))
+        author = ET.SubElement(entry, "author")
+        _text(author, "name", article.author.username)
+        _text(author, "uri", author_url(base, article.author.username))
+        _text(entry, "summary", article.description)
+    return _serialize(root)
+
+
+def sitemap(
+    base: str,
+    articles: Sequence[tuple[str, datetime, datetime | None]],
+    authors: Sequence[tuple[str, datetime | None]],
+) -> bytes:
+    def add(loc: str, lastmod: datetime | None) -> None:
+        url = ET.SubElement(root, "url")
+        _text(url, "loc", loc)
+        if lastmod is not None:
+            _text(url, "lastmod", rfc3339(lastmod))
+
+    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    for slug, updated, published in articles:
+        lastmod = max(updated, published) if published is not None else updated
+        add(f"{base}/article/{path_segment(slug)}", lastmod)
+    for username, latest in authors:
+        add(author_url(base, username), latest)
+    return _serialize(root)

@@ -1,0 +1,119 @@
+"""/feed.xml, /atom.xml, their per-author and per-tag forms, and /sitemap.xml."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from pressroom.db.deps import DbSession
+from pressroom.errors import NotFound
+from pressroom.feeds import documents, repository
+from pressroom.feeds.documents import FeedInfo, path_segment
+
+router = APIRouter(tags=["feeds"])
+
+RSS_TYPE = "application/rss+xml; charset=utf-8"
+ATOM_TYPE = "application/atom+xml; charset=utf-8"
+XML_TYPE = "application/xml; charset=utf-8"
+SITE = "pressroom"
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def _site(base: str) -> FeedInfo:
+    return FeedInfo(
+        title=SITE,
+        description=f"The newest articles on {SITE}",
+        page=f"{base}/",
+        rss=f"{base}/feed.xml",
+        atom=f"{base}/atom.xml",
+    )
+
+
+def _author(base: str, username: str) -> FeedInfo:
+    page = documents.author_url(base, username)
+    return FeedInfo(
+        title=f"{SITE}: articles by {username}",
+        description=f"The newest articles by {username} on {SITE}",
+        page=page,
+        rss=f"{page}/feed.xml",
+        atom=f"{page}/atom.xml",
+    )
+
+
+def _tag(base: str, tag: str) -> FeedInfo:
+    feeds = f"{base}/tags/{path_segment(tag)}"
+    return FeedInfo(
+        title=f"{SITE}: articles tagged {tag}",
+        description=f"The newest articles tagged {tag} on {SITE}",
+        page=f"{base}/",
+        rss=f"{feeds}/feed.xml",
+        atom=f"{feeds}/atom.xml",
+    )
+
+
+async def _known_author(session: DbSession, username: str) -> None:
+    if not await repository.author_exists(session, username):
+        raise NotFound("profile", "not found")
+
+
+@router.get("/feed.xml", response_class=Response)
+async def site_rss(request: Request, session: DbSession) -> Response:
+    """The newest published articles, RSS 2.0."""
+    base = _base(request)
+    articles = await repository.newest(session)
+    return Response(documents.rss(base, _site(base), articles), media_type=RSS_TYPE)
+
+
+@router.get("/atom.xml", response_class=Response)
+async def site_atom(request: Request, session: DbSession) -> Response:
+    """The newest published articles, Atom 1.0."""
+    base = _base(request)
+    articles = await repository.newest(session)
+    return Response(documents.atom(base, _site(base), articles), media_type=ATOM_TYPE)
+
+
+@router.get("/@{username}/feed.xml", response_class=Response)
+async def author_rss(request: Request, session: DbSession, username: str) -> Response:
+    """An author's newest published articles, RSS 2.0; 404 for an unknown author."""
+    await _known_author(session, username)
+    base = _base(request)
+    articles = await repository.newest(session, author=username)
+    return Response(documents.rss(base, _author(base, username), articles), media_type=RSS_TYPE)
+
+
+@router.get("/@{username}/atom.xml", response_class=Response)
+async def author_atom(request: Request, session: DbSession, username: str) -> Response:
+    """An author's newest published articles, Atom 1.0; 404 for an unknown author."""
+    await _known_author(session, username)
+    base = _base(request)
+    articles = await repository.newest(session, author=username)
+    info = _author(base, username)
+    return Response(documents.atom(base, info, articles), media_type=ATOM_TYPE)
+
+
+@router.get("/tags/{tag}/feed.xml", response_class=Response)
+async def tag_rss(request: Request, session: DbSession, tag: str) -> Response:
+    """The newest published articles with a tag, RSS 2.0 (empty for an unused tag)."""
+    base = _base(request)
+    articles = await repository.newest(session, tag=tag)
+    return Response(documents.rss(base, _tag(base, tag), articles), media_type=RSS_TYPE)
+
+
+@router.get("/tags/{tag}/atom.xml", response_class=Response)
+async def tag_atom(request: Request, session: DbSession, tag: str) -> Response:
+    """The newest published articles with a tag, Atom 1.0 (empty for an unused tag)."""
+    base = _base(request)
+    articles = await repository.newest(session, tag=tag)
+    return Response(documents.atom(base, _tag(base, tag), articles), media_type=ATOM_TYPE)
+
+
+@router.get("/sitemap.xml", response_class=Response)
+async def sitemap(request: Request, session: DbSession) -> Response:
+    """Every published article and the page of every author with one."""
+    articles = await repository.sitemap_articles(session)
+    authors = await repository.sitemap_authors(
+        session, limit=max(0, repository.SITEMAP_MAX_URLS - len(articles))
+    )
+    return Response(documents.sitemap(_base(request), articles, authors), media_type=XML_TYPE)

@@ -1,0 +1,237 @@
+"""RSS, Atom and the sitemap: published articles only, escaped, absolute, in UTC."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+
+import httpx
+import pytest
+
+from tests.api.conftest import Account, StatementLog
+from tests.api.test_articles import create
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+BASE = "http://test"
+NASTY = '<script>alert(1)</script> & "quotes"'
+
+
+def _future() -> str:
+    return (datetime.now(UTC) + timedelta(days=2)).isoformat()
+
+
+async def _get(client: httpx.AsyncClient, path: str, content_type: str) -> ET.Element:
+    response = await client.get(path)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == f"{content_type}; charset=utf-8"
+    assert b"<script>" not in response.content
+    return ET.fromstring(response.content)  # noqa: S314 (the app's own output)
+
+
+async def _rss(client: httpx.AsyncClient, path: str) -> list[ET.Element]:
+    root = await _get(client, path, "application/rss+xml")
+    assert root.tag == "rss"
+    assert root.get("version") == "2.0"
+    channel = root.find("channel")
+    assert channel is not None
+    assert channel.findtext("title")
+    assert (channel.findtext("link") or "").startswith(f"{BASE}/")
+    return channel.findall("item")
+
+
+async def _atom(client: httpx.AsyncClient, path: str) -> list[ET.Element]:
+    root = await _get(client, path, "application/atom+xml")
+    assert root.tag == f"{ATOM}feed"
+    assert root.findtext(f"{ATOM}title")
+    assert root.findtext(f"{ATOM}id")
+    assert datetime.fromisoformat(root.findtext(f"{ATOM}updated") or "").utcoffset() == (
+        timedelta(0)
+    )
+    return root.findall(f"{ATOM}entry")
+
+
+def _rss_slugs(items: list[ET.Element]) -> list[str]:
+    prefix = f"{BASE}/article/"
+    links = [item.findtext("link") or "" for item in items]
+    assert all(link.startswith(prefix) for link in links), links
+    return [link.removeprefix(prefix) for link in links]
+
+
+def _atom_slugs(entries: list[ET.Element]) -> list[str]:
+    prefix = f"{BASE}/article/"
+    links = []
+    for entry in entries:
+        link = entry.find(f"{ATOM}link")
+        assert link is not None
+        assert link.get("rel") == "alternate"
+        links.append(link.get("href") or "")
+    assert all(link.startswith(prefix) for link in links), links
+    return [link.removeprefix(prefix) for link in links]
+
+
+async def _seed_visibility(client: httpx.AsyncClient, alice: Account) -> list[str]:
+    """Three published articles (newest last), a draft and a scheduled one."""
+    slugs = [(await create(client, alice, title=f"Published {i}"))["slug"] for i in range(3)]
+    await create(client, alice, title="A draft", status="draft")
+    await create(client, alice, title="Scheduled", publishAt=_future())
+    return slugs
+
+
+async def test_rss_lists_published_articles_newest_first(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    slugs = await _seed_visibility(client, alice)
+    before = datetime.now(UTC)
+    items = await _rss(client, "/feed.xml")
+    assert _rss_slugs(items) == slugs[::-1]
+    titles = [item.findtext("title") for item in items]
+    assert titles == ["Published 2", "Published 1", "Published 0"]
+    guids = {item.findtext("guid") for item in items}
+    assert len(guids) == 3
+    assert None not in guids
+    for item in items:
+        assert item.findtext("description") == "Ever wonder how?"
+        assert item.findtext(f"{DC}creator") == alice.username
+        published = parsedate_to_datetime(item.findtext("pubDate") or "")
+        assert published.utcoffset() == timedelta(0)
+        assert before - timedelta(minutes=5) < published <= before + timedelta(seconds=1)
+
+
+async def test_atom_lists_published_articles_newest_first(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    slugs = await _seed_visibility(client, alice)
+    before = datetime.now(UTC)
+    entries = await _atom(client, "/atom.xml")
+    assert _atom_slugs(entries) == slugs[::-1]
+    assert [e.findtext(f"{ATOM}title") for e in entries] == [
+        "Published 2",
+        "Published 1",
+        "Published 0",
+    ]
+    assert len({e.findtext(f"{ATOM}id") for e in entries}) == 3
+    for entry in entries:
+        assert entry.findtext(f"{ATOM}summary") == "Ever wonder how?"
+        assert entry.findtext(f"{ATOM}author/{ATOM}name") == alice.username
+        for field in ("published", "updated"):
+            moment = datetime.fromisoformat(entry.findtext(f"{ATOM}{field}") or "")
+            assert moment.utcoffset() == timedelta(0)
+            assert before - timedelta(minutes=5) < moment <= before + timedelta(seconds=1)
+
+
+async def test_feeds_hide_drafts_and_scheduled_articles(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    await _seed_visibility(client, alice)
+    for path in ("/feed.xml", f"/@{alice.username}/feed.xml"):
+        titles = {item.findtext("title") for item in await _rss(client, path)}
+        assert titles == {"Published 0", "Published 1", "Published 2"}
+    for path in ("/atom.xml", f"/@{alice.username}/atom.xml"):
+        titles = {e.findtext(f"{ATOM}title") for e in await _atom(client, path)}
+        assert titles == {"Published 0", "Published 1", "Published 2"}
+
+
+async def test_feeds_hold_the_newest_20(client: httpx.AsyncClient, alice: Account) -> None:
+    slugs = [(await create(client, alice, title=f"Many {i}"))["slug"] for i in range(22)]
+    newest = slugs[::-1][:20]
+    assert _rss_slugs(await _rss(client, "/feed.xml")) == newest
+    assert _atom_slugs(await _atom(client, "/atom.xml")) == newest
+
+
+async def test_titles_are_escaped(client: httpx.AsyncClient, alice: Account) -> None:
+    await create(client, alice, title=NASTY, description=f"about {NASTY}")
+    (item,) = await _rss(client, "/feed.xml")
+    assert item.findtext("title") == NASTY
+    assert item.findtext("description") == f"about {NASTY}"
+    (entry,) = await _atom(client, "/atom.xml")
+    assert entry.findtext(f"{ATOM}title") == NASTY
+    assert entry.findtext(f"{ATOM}summary") == f"about {NASTY}"
+
+
+async def test_author_feeds_hold_only_their_articles(
+    client: httpx.AsyncClient, alice: Account, bob: Account
+) -> None:
+    mine = (await create(client, alice, title="Alice writes"))["slug"]
+    theirs = (await create(client, bob, title="Bob writes"))["slug"]
+    assert _rss_slugs(await _rss(client, f"/@{alice.username}/feed.xml")) == [mine]
+    assert _rss_slugs(await _rss(client, f"/@{bob.username}/feed.xml")) == [theirs]
+    assert _atom_slugs(await _atom(client, f"/@{alice.username}/atom.xml")) == [mine]
+    assert _atom_slugs(await _atom(client, f"/@{bob.username}/atom.xml")) == [theirs]
+
+
+async def test_an_author_without_articles_has_an_empty_feed(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    assert await _rss(client, f"/@{alice.username}/feed.xml") == []
+    assert await _atom(client, f"/@{alice.username}/atom.xml") == []
+
+
+@pytest.mark.parametrize("document", ["feed.xml", "atom.xml"])
+async def test_an_unknown_author_is_404(client: httpx.AsyncClient, document: str) -> None:
+    response = await client.get(f"/@nobody-here/{document}")
+    assert response.status_code == 404
+    assert response.json() == {"errors": {"profile": ["not found"]}}
+
+
+async def test_tag_feeds_hold_only_tagged_articles(
+    client: httpx.AsyncClient, alice: Account, bob: Account
+) -> None:
+    first = (await create(client, alice, title="Dragons 1", tagList=["dragons"]))["slug"]
+    await create(client, bob, title="Cats", tagList=["cats"])
+    second = (await create(client, bob, title="Dragons 2", tagList=["dragons", "x"]))["slug"]
+    await create(client, alice, title="Hidden dragons", tagList=["dragons"], status="draft")
+    await create(client, alice, title="Later dragons", tagList=["dragons"], publishAt=_future())
+    assert _rss_slugs(await _rss(client, "/tags/dragons/feed.xml")) == [second, first]
+    assert _atom_slugs(await _atom(client, "/tags/dragons/atom.xml")) == [second, first]
+    assert await _rss(client, "/tags/unused/feed.xml") == []
+    assert await _atom(client, "/tags/unused/atom.xml") == []
+
+
+async def test_sitemap_lists_published_articles_and_their_authors(
+    client: httpx.AsyncClient, alice: Account, bob: Account
+) -> None:
+    slugs = await _seed_visibility(client, alice)
+    await create(client, bob, title="Bob's draft", status="draft")
+    root = await _get(client, "/sitemap.xml", "application/xml")
+    assert root.tag == f"{SITEMAP}urlset"
+    urls = {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in root}
+    expected = {f"{BASE}/article/{slug}" for slug in slugs} | {f"{BASE}/@{alice.username}"}
+    assert set(urls) == expected
+    for slug in slugs:
+        lastmod = datetime.fromisoformat(urls[f"{BASE}/article/{slug}"] or "")
+        assert lastmod.utcoffset() == timedelta(0)
+
+
+async def test_feeds_cost_the_same_for_1_and_20_articles(
+    client: httpx.AsyncClient, alice: Account, bob: Account, sql: StatementLog
+) -> None:
+    paths = [
+        "/feed.xml",
+        "/atom.xml",
+        f"/@{alice.username}/feed.xml",
+        f"/@{alice.username}/atom.xml",
+        "/tags/counted/feed.xml",
+        "/tags/counted/atom.xml",
+        "/sitemap.xml",
+    ]
+
+    async def costs() -> list[int]:
+        counts = []
+        for path in paths:
+            sql.clear()
+            response = await client.get(path)
+            assert response.status_code == 200, response.text
+            counts.append(sql.count)
+        return counts
+
+    await create(client, alice, title="Counted 0", tagList=["counted", "other"])
+    one = await costs()
+    for i in range(1, 20):
+        await create(client, alice, title=f"Counted {i}", tagList=["counted", f"t{i}"])
+    twenty = await costs()
+    assert one == twenty
+    assert one == [1, 1, 2, 2, 1, 1, 2]
+    assert len(await _rss(client, "/tags/counted/feed.xml")) == 20
