@@ -12,12 +12,12 @@ from pressroom.articles.schemas import (
     PAGE_MAX,
     ArticleResponse,
     ArticlesResponse,
-    ArticleStatus,
     NewArticleRequest,
     PublishRequest,
     UpdateArticleRequest,
 )
 from pressroom.db.deps import DbSession
+from pressroom.models.articles import ArticleStatus
 from pressroom.users.deps import CurrentUser, OptionalUser
 
 router = APIRouter(tags=["articles"])

@@ -14,9 +14,9 @@ from sqlalchemy import ColumnElement, Select, and_, case, delete, func, not_, se
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from pressroom.articles.schemas import ArticleStatus
 from pressroom.db.dialects import insert_once
 from pressroom.models import Article, Tag, User, article_tags, favorites, follows
+from pressroom.models.articles import ArticleStatus
 
 
 @dataclass(frozen=True)

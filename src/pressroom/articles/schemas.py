@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from pressroom.api.fields import NoControlCharacters
-from pressroom.models.articles import DESCRIPTION_MAX, TITLE_MAX
+from pressroom.models.articles import DESCRIPTION_MAX, TITLE_MAX, ArticleStatus
 from pressroom.models.tags import TAG_MAX
 from pressroom.profiles.schemas import Profile
 
@@ -39,14 +38,6 @@ def _distinct(names: list[str]) -> list[str]:
 
 
 TagList = Annotated[list[TagName], Field(max_length=TAGS_MAX), AfterValidator(_distinct)]
-
-
-class ArticleStatus(StrEnum):
-    """Where an article stands; derived from ``published_at``, never stored."""
-
-    DRAFT = "draft"
-    SCHEDULED = "scheduled"
-    PUBLISHED = "published"
 
 
 class _In(BaseModel):

@@ -13,7 +13,6 @@ from pressroom.articles.rendering import reading_time_minutes, render_markdown_a
 from pressroom.articles.repository import ArticleFilter
 from pressroom.articles.schemas import (
     ArticleOut,
-    ArticleStatus,
     ArticleSummary,
     NewArticle,
     UpdateArticle,
@@ -23,7 +22,7 @@ from pressroom.kit.clock import utc_now
 from pressroom.kit.slugs import slugify
 from pressroom.kit.timefmt import iso_ms
 from pressroom.models import Article, User
-from pressroom.models.articles import unique_slug
+from pressroom.models.articles import ArticleStatus, unique_slug
 from pressroom.profiles import repository as profiles
 from pressroom.profiles.schemas import Profile
 from pressroom.tags import repository as tags

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
@@ -41,6 +42,14 @@ def _published_before_now(published_at: Mapped[datetime | None]) -> ColumnElemen
     # The clock is read when the statement executes, so a cached statement never goes stale.
     now = bindparam("now", callable_=utc_now, type_=UTCDateTime(), unique=True)
     return and_(published_at.is_not(None), published_at <= now)
+
+
+class ArticleStatus(StrEnum):
+    """Where an article stands; derived from ``published_at``, never stored."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    PUBLISHED = "published"
 
 
 class Article(Base):
