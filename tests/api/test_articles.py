@@ -108,7 +108,7 @@ async def test_filters(client: httpx.AsyncClient, alice: Account, bob: Account) 
     assert titles(await client.get(f"/api/articles?favorited={bob.username}")) == ["Dragons"]
     assert titles(await client.get("/api/articles?tag=cats&author=" + alice.username)) == []
     unknown = await client.get("/api/articles?author=nobody-at-all")
-    assert unknown.json() == {"articles": [], "articlesCount": 0}
+    assert unknown.json() == {"articles": [], "articlesCount": 0, "nextCursor": None}
 
 
 async def test_viewer_flags(client: httpx.AsyncClient, alice: Account, bob: Account) -> None:

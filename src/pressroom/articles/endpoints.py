@@ -17,6 +17,7 @@ from pressroom.articles.schemas import (
     UpdateArticleRequest,
 )
 from pressroom.db.deps import DbSession
+from pressroom.kit.pagination import MAX_CURSOR_LENGTH
 from pressroom.models.articles import ArticleStatus
 from pressroom.users.deps import CurrentUser, OptionalUser
 
@@ -25,6 +26,10 @@ router = APIRouter(tags=["articles"])
 Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, description="Articles to skip.")]
 Name = Annotated[str | None, Query(max_length=255)]
+Cursor = Annotated[
+    str | None,
+    Query(max_length=MAX_CURSOR_LENGTH, description="`nextCursor` of the previous page."),
+]
 
 
 @router.get("/articles", response_model=ArticlesResponse)
@@ -36,25 +41,28 @@ async def list_articles(
     favorited: Name = None,
     limit: Limit = 20,
     offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> ArticlesResponse:
     """Published articles, newest first, filtered by tag, author or who favorited them."""
     criteria = ArticleFilter(tag=tag, author=author, favorited_by=favorited)
-    articles, total = await service.list_articles(
-        session, criteria, viewer, limit=limit, offset=offset
+    return await service.list_articles(
+        session, criteria, viewer, limit=limit, offset=offset, cursor=cursor
     )
-    return ArticlesResponse(articles=articles, articlesCount=total)
 
 
 @router.get("/articles/feed", response_model=ArticlesResponse)
 async def feed(
-    session: DbSession, viewer: CurrentUser, limit: Limit = 20, offset: Offset = 0
+    session: DbSession,
+    viewer: CurrentUser,
+    limit: Limit = 20,
+    offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> ArticlesResponse:
     """Articles by the authors the signed-in user follows, newest first."""
     criteria = ArticleFilter(feed_of=viewer.id)
-    articles, total = await service.list_articles(
-        session, criteria, viewer, limit=limit, offset=offset
+    return await service.list_articles(
+        session, criteria, viewer, limit=limit, offset=offset, cursor=cursor
     )
-    return ArticlesResponse(articles=articles, articlesCount=total)
 
 
 @router.post("/articles", status_code=status.HTTP_201_CREATED, response_model=ArticleResponse)
@@ -122,7 +130,9 @@ async def my_articles(
     status: ArticleStatus | None = None,
     limit: Limit = 20,
     offset: Offset = 0,
+    cursor: Cursor = None,
 ) -> ArticlesResponse:
     """The signed-in author's own articles: drafts, scheduled and published."""
-    articles, total = await service.list_own(session, viewer, status, limit=limit, offset=offset)
-    return ArticlesResponse(articles=articles, articlesCount=total)
+    return await service.list_own(
+        session, viewer, status, limit=limit, offset=offset, cursor=cursor
+    )

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, func, not_, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
 from pressroom.db.dialects import insert_once
+from pressroom.kit.pagination import Position
 from pressroom.models import Article, Tag, User, article_tags, favorites, follows
 from pressroom.models.articles import ArticleStatus
 
@@ -58,14 +60,27 @@ def _conditions(criteria: ArticleFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def page_statement(criteria: ArticleFilter, *, limit: int, offset: int) -> Select[Article]:
-    """Newest first, with the author joined in."""
+def _before(at: InstrumentedAttribute[Any], position: Position | None) -> list[ColumnElement[bool]]:
+    """Keyset condition: strictly after ``position`` in (time, id) newest-first order."""
+    if position is None:
+        return []
+    return [or_(at < position.at, and_(at == position.at, Article.id < position.id))]
+
+
+def page_statement(
+    criteria: ArticleFilter, *, limit: int, offset: int, after: Position | None = None
+) -> Select[Article]:
+    """Newest first, with the author joined in; one row more than asked, to see a next page."""
     return (
         select(Article)
         .options(joinedload(Article.author))
-        .where(Article.is_published, *_conditions(criteria))
+        .where(
+            Article.is_published,
+            *_conditions(criteria),
+            *_before(Article.published_at, after),
+        )
         .order_by(Article.published_at.desc(), Article.id.desc())
-        .limit(limit)
+        .limit(limit + 1)
         .offset(offset)
     )
 
@@ -78,12 +93,32 @@ def count_statement(criteria: ArticleFilter) -> Select[int]:
     )
 
 
+@dataclass(frozen=True)
+class Page:
+    articles: list[Article]
+    total: int
+    next: Position | None  # where the following page starts, if there is one
+
+
+def _page(rows: list[Article], total: int, limit: int, key: str) -> Page:
+    if len(rows) <= limit:
+        return Page(rows, total, None)
+    last = rows[limit - 1]
+    return Page(rows[:limit], total, Position(getattr(last, key), last.id))
+
+
 async def list_page(
-    session: AsyncSession, criteria: ArticleFilter, *, limit: int, offset: int
-) -> tuple[list[Article], int]:
-    articles = list(await session.scalars(page_statement(criteria, limit=limit, offset=offset)))
+    session: AsyncSession,
+    criteria: ArticleFilter,
+    *,
+    limit: int,
+    offset: int,
+    after: Position | None = None,
+) -> Page:
+    statement = page_statement(criteria, limit=limit, offset=offset, after=after)
+    rows = list(await session.scalars(statement))
     total = await session.scalar(count_statement(criteria)) or 0
-    return articles, total
+    return _page(rows, total, limit, "published_at")
 
 
 def _status_condition(status: ArticleStatus) -> ColumnElement[bool]:
@@ -103,15 +138,20 @@ def _own_conditions(author_id: int, status: ArticleStatus | None) -> list[Column
 
 
 def own_page_statement(
-    author_id: int, status: ArticleStatus | None, *, limit: int, offset: int
+    author_id: int,
+    status: ArticleStatus | None,
+    *,
+    limit: int,
+    offset: int,
+    after: Position | None = None,
 ) -> Select[Article]:
     """An author's own articles in any state, most recently created first."""
     return (
         select(Article)
         .options(joinedload(Article.author))
-        .where(*_own_conditions(author_id, status))
+        .where(*_own_conditions(author_id, status), *_before(Article.created_at, after))
         .order_by(Article.created_at.desc(), Article.id.desc())
-        .limit(limit)
+        .limit(limit + 1)
         .offset(offset)
     )
 
@@ -121,12 +161,18 @@ def own_count_statement(author_id: int, status: ArticleStatus | None) -> Select[
 
 
 async def list_own_page(
-    session: AsyncSession, author_id: int, status: ArticleStatus | None, *, limit: int, offset: int
-) -> tuple[list[Article], int]:
-    page = own_page_statement(author_id, status, limit=limit, offset=offset)
-    articles = list(await session.scalars(page))
+    session: AsyncSession,
+    author_id: int,
+    status: ArticleStatus | None,
+    *,
+    limit: int,
+    offset: int,
+    after: Position | None = None,
+) -> Page:
+    statement = own_page_statement(author_id, status, limit=limit, offset=offset, after=after)
+    rows = list(await session.scalars(statement))
     total = await session.scalar(own_count_statement(author_id, status)) or 0
-    return articles, total
+    return _page(rows, total, limit, "created_at")
 
 
 def by_slug_statement(slug: str) -> Select[Article]:

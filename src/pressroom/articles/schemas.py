@@ -111,3 +111,5 @@ class ArticleResponse(BaseModel):
 class ArticlesResponse(BaseModel):
     articles: list[ArticleSummary]
     articlesCount: int
+    # Beside the spec: pass it back as ``cursor`` for the next page (null on the last one).
+    nextCursor: str | None = None

@@ -13,12 +13,14 @@ from pressroom.articles.rendering import reading_time_minutes, render_markdown_a
 from pressroom.articles.repository import ArticleFilter
 from pressroom.articles.schemas import (
     ArticleOut,
+    ArticlesResponse,
     ArticleSummary,
     NewArticle,
     UpdateArticle,
 )
 from pressroom.errors import Conflict, Forbidden, Invalid, NotFound
 from pressroom.kit.clock import utc_now
+from pressroom.kit.pagination import InvalidCursor, Position, decode_cursor, encode_cursor
 from pressroom.kit.slugs import slugify
 from pressroom.kit.timefmt import iso_ms
 from pressroom.models import Article, User
@@ -92,11 +94,37 @@ async def present(session: AsyncSession, article: Article, viewer: User | None) 
     )
 
 
+def _position(cursor: str | None) -> Position | None:
+    try:
+        return decode_cursor(cursor) if cursor else None
+    except InvalidCursor:
+        raise Invalid("cursor", "is invalid") from None
+
+
+async def _listing(
+    session: AsyncSession, page: repository.Page, viewer: User | None
+) -> ArticlesResponse:
+    return ArticlesResponse(
+        articles=await summarize(session, page.articles, viewer),
+        articlesCount=page.total,
+        nextCursor=encode_cursor(page.next) if page.next else None,
+    )
+
+
 async def list_articles(
-    session: AsyncSession, criteria: ArticleFilter, viewer: User | None, *, limit: int, offset: int
-) -> tuple[list[ArticleSummary], int]:
-    articles, total = await repository.list_page(session, criteria, limit=limit, offset=offset)
-    return await summarize(session, articles, viewer), total
+    session: AsyncSession,
+    criteria: ArticleFilter,
+    viewer: User | None,
+    *,
+    limit: int,
+    offset: int,
+    cursor: str | None = None,
+) -> ArticlesResponse:
+    """A page of visible articles, by offset or after a cursor from the previous page."""
+    page = await repository.list_page(
+        session, criteria, limit=limit, offset=offset, after=_position(cursor)
+    )
+    return await _listing(session, page, viewer)
 
 
 async def visible_article(session: AsyncSession, slug: str, viewer: User | None) -> Article:
@@ -206,10 +234,16 @@ async def unpublish(session: AsyncSession, slug: str, viewer: User) -> ArticleOu
 
 
 async def list_own(
-    session: AsyncSession, viewer: User, status: ArticleStatus | None, *, limit: int, offset: int
-) -> tuple[list[ArticleSummary], int]:
+    session: AsyncSession,
+    viewer: User,
+    status: ArticleStatus | None,
+    *,
+    limit: int,
+    offset: int,
+    cursor: str | None = None,
+) -> ArticlesResponse:
     """The signed-in author's articles in any state."""
-    articles, total = await repository.list_own_page(
-        session, viewer.id, status, limit=limit, offset=offset
+    page = await repository.list_own_page(
+        session, viewer.id, status, limit=limit, offset=offset, after=_position(cursor)
     )
-    return await summarize(session, articles, viewer), total
+    return await _listing(session, page, viewer)
