@@ -1,1 +1,1 @@
-"""What every JSON endpoint shares: the error envelope, authentication, response helpers."""
+"""What every JSON endpoint shares: the error envelope, field validation, middleware."""
