@@ -213,24 +213,26 @@ async def _flush_or_stale(session: AsyncSession) -> None:
         raise Conflict("article", STALE) from None
 
 
+async def _set_publication(
+    session: AsyncSession, slug: str, viewer: User, published_at: datetime | None
+) -> ArticleOut:
+    article = await _own(session, slug, viewer)
+    article.published_at = published_at
+    article.updated_at = utc_now()
+    await _flush_or_stale(session)
+    return await present(session, article, viewer)
+
+
 async def publish(
     session: AsyncSession, slug: str, viewer: User, at: datetime | None
 ) -> ArticleOut:
     """Publish now, or schedule for ``at``."""
-    article = await _own(session, slug, viewer)
-    article.published_at = at or utc_now()
-    article.updated_at = utc_now()
-    await _flush_or_stale(session)
-    return await present(session, article, viewer)
+    return await _set_publication(session, slug, viewer, at or utc_now())
 
 
 async def unpublish(session: AsyncSession, slug: str, viewer: User) -> ArticleOut:
     """Back to a draft: invisible to everyone but its author."""
-    article = await _own(session, slug, viewer)
-    article.published_at = None
-    article.updated_at = utc_now()
-    await _flush_or_stale(session)
-    return await present(session, article, viewer)
+    return await _set_publication(session, slug, viewer, None)
 
 
 async def list_own(
