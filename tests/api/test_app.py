@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from pressroom.app import create_app
 from pressroom.cli import app as cli
-from pressroom.cli.serve import prepare_schema
+from pressroom.cli.context import prepare_schema
 from pressroom.config import Settings, get_settings
 from pressroom.db import migrate
 from pressroom.db.urls import Backend
