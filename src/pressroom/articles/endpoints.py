@@ -26,6 +26,15 @@ router = APIRouter(tags=["articles"])
 Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, description="Articles to skip.")]
 Name = Annotated[str | None, Query(max_length=255)]
+SEARCH_MAX = 200
+Search = Annotated[
+    str | None,
+    Query(
+        max_length=SEARCH_MAX,
+        description="Full-text search over title, description and body, most relevant first: "
+        'words are all required, `"a phrase"`, `OR`, `-excluded`.',
+    ),
+]
 Cursor = Annotated[
     str | None,
     Query(max_length=MAX_CURSOR_LENGTH, description="`nextCursor` of the previous page."),
@@ -42,9 +51,14 @@ async def list_articles(
     limit: Limit = 20,
     offset: Offset = 0,
     cursor: Cursor = None,
+    q: Search = None,
 ) -> ArticlesResponse:
-    """Published articles, newest first, filtered by tag, author or who favorited them."""
-    criteria = ArticleFilter(tag=tag, author=author, favorited_by=favorited)
+    """Published articles, newest first, filtered by tag, author or who favorited them.
+
+    With ``q``, only those matching the search, most relevant first.
+    """
+    query = q.strip() if q else None
+    criteria = ArticleFilter(tag=tag, author=author, favorited_by=favorited, query=query or None)
     return await service.list_articles(
         session, criteria, viewer, limit=limit, offset=offset, cursor=cursor
     )

@@ -7,14 +7,15 @@ of its articles at once.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, func, not_, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, delete, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
+from pressroom.articles import search
 from pressroom.db.dialects import insert_once
 from pressroom.kit.pagination import Position
 from pressroom.models import Article, Tag, User, article_tags, favorites, follows
@@ -27,6 +28,12 @@ class ArticleFilter:
     author: str | None = None
     favorited_by: str | None = None
     feed_of: int | None = None  # the user whose followed authors make the feed
+    query: str | None = None  # full-text search, most relevant first
+
+    @property
+    def ranked(self) -> bool:
+        """Sorted by search relevance rather than by time."""
+        return self.query is not None
 
 
 def _conditions(criteria: ArticleFilter) -> list[ColumnElement[bool]]:
@@ -60,37 +67,52 @@ def _conditions(criteria: ArticleFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _before(at: InstrumentedAttribute[Any], position: Position | None) -> list[ColumnElement[bool]]:
-    """Keyset condition: strictly after ``position`` in (time, id) newest-first order."""
+# What a list sorts by: a timestamp column, or the rank of a search.
+SortKey = ColumnElement[Any] | InstrumentedAttribute[Any]
+
+
+def _before(key: SortKey, position: Position | None) -> list[ColumnElement[bool]]:
+    """Keyset condition: strictly after ``position`` in (key, id) descending order."""
     if position is None:
         return []
-    return [or_(at < position.at, and_(at == position.at, Article.id < position.id))]
+    return [or_(key < position.key, and_(key == position.key, Article.id < position.id))]
+
+
+def _published(criteria: ArticleFilter, dialect: str) -> tuple[Select[Article], SortKey]:
+    """Visible articles matching ``criteria``, and the key they sort by (descending)."""
+    statement = select(Article).where(Article.is_published, *_conditions(criteria))
+    if criteria.query is None:
+        return statement, Article.published_at
+    found = search.matches(criteria.query, dialect)
+    return statement.join(found, found.c.article_id == Article.id), found.c.rank
 
 
 def page_statement(
-    criteria: ArticleFilter, *, limit: int, offset: int, after: Position | None = None
-) -> Select[Article]:
-    """Newest first, with the author joined in; one row more than asked, to see a next page."""
+    criteria: ArticleFilter,
+    dialect: str,
+    *,
+    limit: int,
+    offset: int,
+    after: Position | None = None,
+) -> Select[Article, Any]:
+    """Newest (or most relevant) first, with the author joined in and each row's sort key.
+
+    One row more than asked is read, to know whether a next page exists.
+    """
+    statement, key = _published(criteria, dialect)
     return (
-        select(Article)
+        statement.add_columns(key.label("sort_key"))
         .options(joinedload(Article.author))
-        .where(
-            Article.is_published,
-            *_conditions(criteria),
-            *_before(Article.published_at, after),
-        )
-        .order_by(Article.published_at.desc(), Article.id.desc())
+        .where(*_before(key, after))
+        .order_by(key.desc(), Article.id.desc())
         .limit(limit + 1)
         .offset(offset)
     )
 
 
-def count_statement(criteria: ArticleFilter) -> Select[int]:
-    return (
-        select(func.count())
-        .select_from(Article)
-        .where(Article.is_published, *_conditions(criteria))
-    )
+def count_statement(criteria: ArticleFilter, dialect: str) -> Select[int]:
+    statement, _ = _published(criteria, dialect)
+    return statement.with_only_columns(func.count(), maintain_column_froms=True)
 
 
 @dataclass(frozen=True)
@@ -100,11 +122,12 @@ class Page:
     next: Position | None  # where the following page starts, if there is one
 
 
-def _page(rows: list[Article], total: int, limit: int, key: str) -> Page:
+def _page(rows: Sequence[Row[Article, Any]], total: int, limit: int) -> Page:
+    articles = [row[0] for row in rows[:limit]]
     if len(rows) <= limit:
-        return Page(rows, total, None)
-    last = rows[limit - 1]
-    return Page(rows[:limit], total, Position(getattr(last, key), last.id))
+        return Page(articles, total, None)
+    last, key = rows[limit - 1]
+    return Page(articles, total, Position(key, last.id))
 
 
 async def list_page(
@@ -115,10 +138,11 @@ async def list_page(
     offset: int,
     after: Position | None = None,
 ) -> Page:
-    statement = page_statement(criteria, limit=limit, offset=offset, after=after)
-    rows = list(await session.scalars(statement))
-    total = await session.scalar(count_statement(criteria)) or 0
-    return _page(rows, total, limit, "published_at")
+    dialect = session.get_bind().dialect.name
+    statement = page_statement(criteria, dialect, limit=limit, offset=offset, after=after)
+    rows = (await session.execute(statement)).all()
+    total = await session.scalar(count_statement(criteria, dialect)) or 0
+    return _page(rows, total, limit)
 
 
 def _status_condition(status: ArticleStatus) -> ColumnElement[bool]:
@@ -144,10 +168,10 @@ def own_page_statement(
     limit: int,
     offset: int,
     after: Position | None = None,
-) -> Select[Article]:
+) -> Select[Article, Any]:
     """An author's own articles in any state, most recently created first."""
     return (
-        select(Article)
+        select(Article, Article.created_at.label("sort_key"))
         .options(joinedload(Article.author))
         .where(*_own_conditions(author_id, status), *_before(Article.created_at, after))
         .order_by(Article.created_at.desc(), Article.id.desc())
@@ -170,9 +194,9 @@ async def list_own_page(
     after: Position | None = None,
 ) -> Page:
     statement = own_page_statement(author_id, status, limit=limit, offset=offset, after=after)
-    rows = list(await session.scalars(statement))
+    rows = (await session.execute(statement)).all()
     total = await session.scalar(own_count_statement(author_id, status)) or 0
-    return _page(rows, total, limit, "created_at")
+    return _page(rows, total, limit)
 
 
 def by_slug_statement(slug: str) -> Select[Article]:

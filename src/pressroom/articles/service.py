@@ -94,11 +94,17 @@ async def present(session: AsyncSession, article: Article, viewer: User | None) 
     )
 
 
-def _position(cursor: str | None) -> Position | None:
+def _position(cursor: str | None, *, ranked: bool = False) -> Position | None:
+    """Where the previous page stopped; a time in a newest-first list, a rank in a search."""
+    if not cursor:
+        return None
     try:
-        return decode_cursor(cursor) if cursor else None
+        position = decode_cursor(cursor)
     except InvalidCursor:
         raise Invalid("cursor", "is invalid") from None
+    if isinstance(position.key, datetime) == ranked:
+        raise Invalid("cursor", "belongs to another list")
+    return position
 
 
 async def _listing(
@@ -121,9 +127,8 @@ async def list_articles(
     cursor: str | None = None,
 ) -> ArticlesResponse:
     """A page of visible articles, by offset or after a cursor from the previous page."""
-    page = await repository.list_page(
-        session, criteria, limit=limit, offset=offset, after=_position(cursor)
-    )
+    after = _position(cursor, ranked=criteria.ranked)
+    page = await repository.list_page(session, criteria, limit=limit, offset=offset, after=after)
     return await _listing(session, page, viewer)
 
 

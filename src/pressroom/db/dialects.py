@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Insert, String, Table, Text
+from sqlalchemy import ColumnElement, Connection, Insert, String, Table, Text, func, select
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 from sqlalchemy.types import TypeEngine
 
@@ -49,3 +50,22 @@ def insert_once(table: Table, dialect_name: str) -> Insert:
         first_key = next(iter(table.primary_key))
         return mysql.insert(table).on_duplicate_key_update({first_key.name: first_key})
     raise NotImplementedError(f"no insert-once for {dialect_name}")
+
+
+def fulltext_match(columns: Sequence[ColumnElement[Any]], against: str) -> ColumnElement[Any]:
+    """MariaDB/MySQL ``MATCH (columns) AGAINST (:q IN BOOLEAN MODE)``: true when it matches,
+    and its relevance when selected."""
+    return mysql.match(*columns, against=against).in_boolean_mode()
+
+
+def advance_id_sequence(connection: Connection, table: Table) -> None:
+    """Make the next generated id follow the largest one, after rows were given explicit ids.
+
+    PostgreSQL's serial sequences do not notice explicit ids and would hand out taken ones;
+    MySQL's AUTO_INCREMENT and SQLite's rowid always continue after the largest id.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    next_id = func.coalesce(func.max(table.c.id), 0) + 1
+    sequence = func.pg_get_serial_sequence(table.name, "id")
+    connection.execute(select(func.setval(sequence, next_id, False)))

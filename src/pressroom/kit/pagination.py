@@ -1,10 +1,12 @@
-"""Keyset cursors: an opaque token for "after this (time, id) position" in a newest-first list."""
+"""Keyset cursors: an opaque token for "after this position" in a list sorted newest first
+(by a time) or most relevant first (by a search rank), with the id breaking ties."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,24 +19,36 @@ class InvalidCursor(ValueError):
 
 @dataclass(frozen=True)
 class Position:
-    """The sort key of the last item a page showed."""
+    """The sort key of the last item a page showed: a time, or a search rank."""
 
-    at: datetime
+    key: datetime | float
     id: int
 
 
 def encode_cursor(position: Position) -> str:
-    raw = json.dumps([position.at.isoformat(), position.id], separators=(",", ":"))
+    key = position.key.isoformat() if isinstance(position.key, datetime) else position.key
+    raw = json.dumps([key, position.id], separators=(",", ":"))
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _key(raw: object) -> datetime | float:
+    if isinstance(raw, str):
+        moment = datetime.fromisoformat(raw)
+        if moment.tzinfo is None:
+            raise ValueError("a cursor time has a time zone")
+        return moment
+    # json gives floats back exactly as they were written: ranks compare equal again.
+    if isinstance(raw, float | int) and not isinstance(raw, bool) and math.isfinite(raw):
+        return float(raw)
+    raise ValueError("a cursor key is a time or a rank")
 
 
 def decode_cursor(cursor: str) -> Position:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        at, item_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        moment = datetime.fromisoformat(at)
-        if moment.tzinfo is None or not isinstance(item_id, int):
+        raw_key, item_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(item_id, int) or isinstance(item_id, bool):
             raise InvalidCursor(cursor)
-        return Position(moment, item_id)
+        return Position(_key(raw_key), item_id)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidCursor(cursor) from exc

@@ -11,9 +11,16 @@ import pressroom.models  # noqa: F401  (registers every table on the metadata)
 from pressroom.config import get_settings
 from pressroom.db.base import Base
 from pressroom.db.engine import create_sync_engine
+from pressroom.models.search import is_search_object
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    # The full-text index lives outside the ORM (see pressroom.models.search); comparing
+    # it with the models would ask to drop it.
+    return not is_search_object(type_, name)
 
 
 def _configure_options(dialect_name: str) -> dict[str, Any]:
@@ -24,6 +31,7 @@ def _configure_options(dialect_name: str) -> dict[str, Any]:
         # SQLite cannot ALTER most things: Alembic rebuilds the table instead.
         "render_as_batch": dialect_name == "sqlite",
         "user_module_prefix": "pressroom.db.types.",
+        "include_name": _include_name,
     }
 
 
