@@ -27,8 +27,8 @@ api-tests: $(STAMP)  ## The official RealWorld Postman collections with newman (
 	API_TESTS_MYSQL=1 bash .ci/api-tests
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict src

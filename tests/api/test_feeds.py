@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+import feedparser
 import httpx
 import pytest
 
@@ -235,3 +236,29 @@ async def test_feeds_cost_the_same_for_1_and_20_articles(
     assert one == twenty
     assert one == [1, 1, 2, 2, 1, 1, 2]
     assert len(await _rss(client, "/tags/counted/feed.xml")) == 20
+
+
+@pytest.mark.parametrize("kind", ["feed.xml", "atom.xml"])
+async def test_a_feed_reader_reads_every_entry(
+    client: httpx.AsyncClient, alice: Account, kind: str
+) -> None:
+    """feedparser, the parser most feed readers build on, finds every entry intact."""
+    published = [
+        await create(client, alice, title=f"{NASTY} {i}", tagList=["reading"]) for i in range(3)
+    ]
+    await create(client, alice, title="A draft", status="draft", tagList=["reading"])
+    for path in (f"/{kind}", f"/@{alice.username}/{kind}", f"/tags/reading/{kind}"):
+        response = await client.get(path)
+        parsed = feedparser.parse(response.content)
+        assert not parsed.bozo, (path, parsed.get("bozo_exception"))
+        assert parsed.feed.get("title")
+        entries = {entry.link.removeprefix(f"{BASE}/article/"): entry for entry in parsed.entries}
+        assert set(entries) >= {article["slug"] for article in published}
+        assert "a-draft" not in entries
+        for article in published:
+            entry = entries[article["slug"]]
+            assert entry.title == article["title"]  # unescaped back to the original text
+            assert entry.get("author") == alice.username
+            moment = datetime(*entry.published_parsed[:6], tzinfo=UTC)
+            stated = datetime.fromisoformat(article["publishedAt"].replace("Z", "+00:00"))
+            assert abs(moment - stated) < timedelta(seconds=1)
