@@ -101,6 +101,8 @@ async def test_bad_comments(client: httpx.AsyncClient, alice: Account, value: ob
         "/api/articles/bad%00slug",
         "/api/articles/bad%00slug/comments",
         "/api/articles?limit=99999999999999999999999",
+        "/api/articles?offset=99999999999999999999",
+        "/api/authors?offset=99999999999999999999",
         "/api/articles?tag=" + "t" * 5000,
     ],
 )

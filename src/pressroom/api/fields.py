@@ -8,6 +8,10 @@ from pydantic import AfterValidator
 
 # Control characters other than tab and newlines: PostgreSQL refuses NUL outright, and none
 # of them belongs in a title, a name or a comment.
+# Beyond this no count or position can be reached (ids are 32-bit integers); larger numbers
+# would overflow the databases' integer parameters.
+INTEGER_MAX = 2**31 - 1
+
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from pressroom.api.fields import INTEGER_MAX
 from pressroom.articles import service
 from pressroom.articles.repository import ArticleFilter
 from pressroom.articles.schemas import (
@@ -24,7 +25,7 @@ from pressroom.users.deps import CurrentUser, OptionalUser
 router = APIRouter(tags=["articles"])
 
 Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, description="Articles to skip.")]
+Offset = Annotated[int, Query(ge=0, le=INTEGER_MAX, description="Articles to skip.")]
 Name = Annotated[str | None, Query(max_length=255)]
 SEARCH_MAX = 200
 Search = Annotated[

@@ -1,15 +1,36 @@
-"""/api/profiles."""
+"""/api/profiles, and /api/authors: authors ranked by what they published."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
+from fastapi import APIRouter, Query
+
+from pressroom.api.fields import INTEGER_MAX
 from pressroom.db.deps import DbSession
 from pressroom.profiles import service
-from pressroom.profiles.schemas import ProfileResponse, ProfileStatsResponse
+from pressroom.profiles.repository import AuthorOrder
+from pressroom.profiles.schemas import AuthorsResponse, ProfileResponse, ProfileStatsResponse
 from pressroom.users.deps import CurrentUser, OptionalUser
 
 router = APIRouter(tags=["profiles"])
+
+PAGE_MAX = 100
+MinArticles = Annotated[
+    int,
+    Query(
+        alias="minArticles",
+        ge=0,
+        le=INTEGER_MAX,
+        description="Fewest published articles an author needs to be listed; 0 lists everyone.",
+    ),
+]
+OrderBy = Annotated[
+    AuthorOrder,
+    Query(alias="orderBy", description="Rank by published articles or by favorites received."),
+]
+Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="Page size.")]
+Offset = Annotated[int, Query(ge=0, le=INTEGER_MAX, description="Authors to skip.")]
 
 
 @router.get("/profiles/{username}", response_model=ProfileResponse)
@@ -34,3 +55,23 @@ async def unfollow(username: str, viewer: CurrentUser, session: DbSession) -> Pr
 async def get_stats(username: str, session: DbSession) -> ProfileStatsResponse:
     """An author's statistics; anyone may read them, draft and scheduled counts included."""
     return ProfileStatsResponse(stats=await service.get_stats(session, username))
+
+
+@router.get("/authors", response_model=AuthorsResponse)
+async def list_authors(
+    session: DbSession,
+    viewer: OptionalUser,
+    min_articles: MinArticles = 1,
+    order_by: OrderBy = AuthorOrder.ARTICLES,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> AuthorsResponse:
+    """Authors with their published articles and the favorites those received.
+
+    Ranked by the chosen count, most first, ties by username. Drafts and scheduled
+    articles count for nothing, so an author with only those is listed only with
+    `minArticles=0`.
+    """
+    return await service.list_authors(
+        session, viewer, min_articles=min_articles, order_by=order_by, limit=limit, offset=offset
+    )

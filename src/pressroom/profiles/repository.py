@@ -1,16 +1,17 @@
-"""Every statement about follows and author statistics."""
+"""Every statement about follows, author statistics and the ranking of authors."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import Select, and_, case, delete, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.db.dialects import insert_once
-from pressroom.models import Article, Comment, favorites, follows
+from pressroom.models import Article, Comment, User, favorites, follows
 
 
 async def followed_among(
@@ -110,3 +111,95 @@ async def author_stats(session: AsyncSession, author_id: int) -> AuthorStats:
     """The author's statistics in one statement."""
     row = (await session.execute(stats_statement(author_id))).one()
     return AuthorStats(*row)
+
+
+class AuthorOrder(StrEnum):
+    """What a ranking of authors sorts by, most first."""
+
+    ARTICLES = "articles"
+    FAVORITES = "favorites"
+
+
+@dataclass(frozen=True)
+class RankedAuthor:
+    id: int
+    username: str
+    bio: str | None
+    image: str | None
+    articles: int
+    favorites: int
+
+
+@dataclass(frozen=True)
+class AuthorsPage:
+    authors: list[RankedAuthor]
+    total: int
+
+
+def _authors_with_at_least(min_articles: int, published: ColumnElement[bool]) -> Select[int]:
+    """Ids of the users with ``min_articles`` published articles or more: GROUP BY, then HAVING.
+
+    The outer join keeps users with no published article (their count is 0), so a threshold
+    of 0 lets everyone through. Only the grouped key is selected, which even MySQL's strict
+    ONLY_FULL_GROUP_BY accepts. Uncorrelated on purpose: it stands alone inside ``IN``.
+    """
+    return (
+        select(User.id)
+        .outerjoin(Article, and_(Article.author_id == User.id, published))
+        .group_by(User.id)
+        .having(func.count(Article.id) >= min_articles)
+        .correlate(None)
+    )
+
+
+def ranking_statement(
+    min_articles: int, order_by: AuthorOrder, *, limit: int, offset: int
+) -> Select[int, str, str | None, str | None, int, int]:
+    """A page of authors with their counts, the chosen count first, ties by username.
+
+    Each count is a correlated scalar subquery: evaluated once per user row of the outer
+    query, with ``users`` taken from that query rather than listed in the subquery's own FROM.
+    The outer query is not grouped, so it may select any user column on every database.
+    ``published`` is one expression shared by every part, so the clock is read once.
+    """
+    published = Article.published_now()
+    articles_count = (
+        select(func.count(Article.id))
+        .where(Article.author_id == User.id, published)
+        .correlate(User)
+        .scalar_subquery()
+        .label("articles_count")
+    )
+    favorites_count = (
+        select(func.count())
+        .select_from(favorites)
+        .join(Article, Article.id == favorites.c.article_id)
+        .where(Article.author_id == User.id, published)
+        .correlate(User)
+        .scalar_subquery()
+        .label("favorites_count")
+    )
+    rank = articles_count if order_by is AuthorOrder.ARTICLES else favorites_count
+    return (
+        select(User.id, User.username, User.bio, User.image, articles_count, favorites_count)
+        .where(User.id.in_(_authors_with_at_least(min_articles, published)))
+        .order_by(rank.desc(), User.username)
+        .limit(limit)
+        .offset(offset)
+    )
+
+
+def ranked_count_statement(min_articles: int) -> Select[int]:
+    """How many authors reach the threshold, whatever the page."""
+    qualifying = _authors_with_at_least(min_articles, Article.published_now()).subquery()
+    return select(func.count()).select_from(qualifying)
+
+
+async def rank_authors(
+    session: AsyncSession, min_articles: int, order_by: AuthorOrder, *, limit: int, offset: int
+) -> AuthorsPage:
+    """A page of ranked authors and their total: two statements for any page size."""
+    statement = ranking_statement(min_articles, order_by, limit=limit, offset=offset)
+    authors = [RankedAuthor(*row) for row in await session.execute(statement)]
+    total = await session.scalar(ranked_count_statement(min_articles)) or 0
+    return AuthorsPage(authors, total)

@@ -22,6 +22,18 @@ class ProfileResponse(BaseModel):
     profile: Profile
 
 
+class AuthorProfile(Profile):
+    """A profile with the author's published articles and the favorites they received."""
+
+    articlesCount: int
+    favoritesCount: int
+
+
+class AuthorsResponse(BaseModel):
+    authors: list[AuthorProfile]
+    authorsCount: int
+
+
 class ProfileStats(BaseModel):
     username: str
     publishedCount: int

@@ -1,4 +1,4 @@
-"""Profiles, following and author statistics."""
+"""Profiles, following, author statistics and the ranking of authors."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pressroom.errors import Forbidden, NotFound
 from pressroom.kit.timefmt import iso_ms
 from pressroom.models import User
 from pressroom.profiles import repository
-from pressroom.profiles.schemas import Profile, ProfileStats
+from pressroom.profiles.repository import AuthorOrder
+from pressroom.profiles.schemas import AuthorProfile, AuthorsResponse, Profile, ProfileStats
 from pressroom.users import repository as users
 
 
@@ -62,4 +63,39 @@ async def get_stats(session: AsyncSession, username: str) -> ProfileStats:
         following=stats.following,
         firstPublishedAt=None if first is None else iso_ms(first),
         lastPublishedAt=None if last is None else iso_ms(last),
+    )
+
+
+async def list_authors(
+    session: AsyncSession,
+    viewer: User | None,
+    *,
+    min_articles: int,
+    order_by: AuthorOrder,
+    limit: int,
+    offset: int,
+) -> AuthorsResponse:
+    """Authors ranked by published articles or favorites received, in three statements at most.
+
+    The page and its total, then whom the viewer follows among the whole page at once.
+    """
+    page = await repository.rank_authors(
+        session, min_articles, order_by, limit=limit, offset=offset
+    )
+    followed = await repository.followed_among(
+        session, viewer.id if viewer else None, [author.id for author in page.authors]
+    )
+    return AuthorsResponse(
+        authors=[
+            AuthorProfile(
+                username=author.username,
+                bio=author.bio,
+                image=author.image,
+                following=author.id in followed,
+                articlesCount=author.articles,
+                favoritesCount=author.favorites,
+            )
+            for author in page.authors
+        ],
+        authorsCount=page.total,
     )
