@@ -46,6 +46,18 @@ async def test_walking_every_page_by_cursor(client: httpx.AsyncClient, alice: Ac
     assert last["articlesCount"] == 7
 
 
+async def test_articles_published_at_the_same_instant_are_neither_lost_nor_repeated(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    """Ties on the time are broken by the id, across page boundaries too."""
+    instant = "2026-01-02T03:04:05.678Z"
+    for n in range(5):
+        await create(client, alice, title=f"Tied {n}", publishAt=instant)
+    await create(client, alice, title="Later")
+    titles = await _walk(client, "/api/articles?limit=2", {})
+    assert titles == ["Later"] + [f"Tied {n}" for n in range(4, -1, -1)]
+
+
 async def test_pages_stay_stable_while_new_articles_arrive(
     client: httpx.AsyncClient, alice: Account
 ) -> None:

@@ -72,10 +72,18 @@ SortKey = ColumnElement[Any] | InstrumentedAttribute[Any]
 
 
 def _before(key: SortKey, position: Position | None) -> list[ColumnElement[bool]]:
-    """Keyset condition: strictly after ``position`` in (key, id) descending order."""
+    """Keyset condition: strictly after ``position`` in (key, id) descending order.
+
+    The redundant ``key <= position`` is what lets every planner seek: PostgreSQL cannot
+    turn the OR alone into an index range, and MariaDB and SQLite do not use a row-value
+    comparison ``(key, id) < (x, y)`` for one.
+    """
     if position is None:
         return []
-    return [or_(key < position.key, and_(key == position.key, Article.id < position.id))]
+    return [
+        key <= position.key,
+        or_(key < position.key, Article.id < position.id),
+    ]
 
 
 def _published(criteria: ArticleFilter, dialect: str) -> tuple[Select[Article], SortKey]:
