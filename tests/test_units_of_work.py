@@ -6,11 +6,12 @@ These tests commit for real (no outer transaction), each on a fresh database of 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
-from sqlalchemy import Engine, delete, func, select
+from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -18,6 +19,7 @@ from pressroom.db import migrate
 from pressroom.db.deps import DbSession
 from pressroom.db.engine import create_async_db_engine, create_sync_engine
 from pressroom.db.session import (
+    RequestSessions,
     async_transaction,
     make_async_sessionmaker,
     make_sync_sessionmaker,
@@ -118,7 +120,7 @@ async def test_async_transaction_rolls_back_on_error(
 
 def _app(engine: AsyncEngine) -> FastAPI:
     app = FastAPI()
-    app.state.sessionmaker = make_async_sessionmaker(engine)
+    app.state.sessions = RequestSessions.on(engine)
 
     @app.post("/users/{name}")
     async def create(name: str, session: DbSession) -> dict[str, str]:
@@ -131,7 +133,49 @@ def _app(engine: AsyncEngine) -> FastAPI:
         await session.flush()
         raise HTTPException(status_code=409, detail="refused after the insert")
 
+    @app.get("/users/{name}/sneaky")
+    async def create_on_read(name: str, session: DbSession) -> dict[str, str]:
+        session.add(_user(name))
+        return {"created": name}
+
+    @app.get("/in-transaction")
+    async def in_transaction(session: DbSession) -> dict[str, bool]:
+        """Whether the driver holds a transaction open after a first statement."""
+        await session.execute(select(1))
+        if session.get_bind().dialect.name in ("mysql", "mariadb"):
+            return {"transaction": bool(await session.scalar(text("SELECT @@in_transaction")))}
+        raw = await (await session.connection()).get_raw_connection()
+        driver: Any = raw.driver_connection
+        # asyncpg's connection, or aiosqlite's wrapper around sqlite3's.
+        open_now = (
+            driver.is_in_transaction()
+            if hasattr(driver, "is_in_transaction")
+            else (driver._conn.in_transaction)
+        )
+        return {"transaction": bool(open_now)}
+
     return app
+
+
+async def test_a_read_request_cannot_change_data(
+    async_committing_engine: AsyncEngine, clean: Engine
+) -> None:
+    transport = httpx.ASGITransport(app=_app(async_committing_engine), raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/users/reader/sneaky")
+    assert response.status_code == 500
+    assert _counts(clean) == (0, 0, 0)
+
+
+async def test_reads_skip_the_transaction_on_server_databases(
+    async_committing_engine: AsyncEngine,
+) -> None:
+    transport = httpx.ASGITransport(app=_app(async_committing_engine))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/in-transaction")
+    # SQLite keeps its (free) transactions; PostgreSQL and MySQL save two round trips.
+    expected = async_committing_engine.dialect.name == "sqlite"
+    assert response.json() == {"transaction": expected}
 
 
 async def test_request_dependency_commits_before_the_response(

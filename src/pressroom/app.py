@@ -18,7 +18,7 @@ from pressroom.comments.endpoints import router as comments_router
 from pressroom.config import Settings, get_settings
 from pressroom.db.deps import DbSession
 from pressroom.db.engine import create_async_db_engine
-from pressroom.db.session import make_async_sessionmaker
+from pressroom.db.session import RequestSessions
 from pressroom.db.urls import backend_of
 from pressroom.feeds.endpoints import router as feeds_router
 from pressroom.profiles.endpoints import router as profiles_router
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_async_db_engine(settings)
         app.state.engine = engine
-        app.state.sessionmaker = make_async_sessionmaker(engine)
+        app.state.sessions = RequestSessions.on(engine)
         try:
             yield
         finally:
@@ -69,16 +69,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_age=600,
     )
 
-    api = APIRouter(prefix="/api")
+    # Each router is included on its own: a router nested in another is matched twice for
+    # every request that reaches it, once to choose it and once inside it.
     for router in API_ROUTERS:
-        api.include_router(router)
+        app.include_router(router, prefix="/api")
 
-    @api.get("/health", tags=["operations"])
+    operations = APIRouter(prefix="/api", tags=["operations"])
+
+    @operations.get("/health")
     async def health(session: DbSession) -> dict[str, str]:
         """Liveness and database reachability."""
         await session.execute(text("SELECT 1"))
         return {"status": "ok", "database": backend_of(settings.database_url).value}
 
-    app.include_router(api)
+    app.include_router(operations)
     app.include_router(feeds_router)
     return app

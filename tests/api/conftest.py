@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from pressroom.app import create_app
+from pressroom.db.session import RequestSessions
 from tests.conftest import settings_for
 from tests.databases import ScratchDatabase
 
@@ -27,8 +28,10 @@ async def client(
     app = create_app(settings_for(database, jwt_secret=TEST_SECRET))
     # No lifespan: requests share the test's connection, each in a savepoint of its own,
     # and every request gets a fresh session, so nothing loaded earlier hides a lazy load.
-    app.state.sessionmaker = async_sessionmaker(
-        bind=async_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    app.state.sessions = RequestSessions.shared(
+        async_sessionmaker(
+            bind=async_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:

@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pressroom.app import create_app
 from pressroom.db import migrate
-from pressroom.db.session import make_async_sessionmaker
+from pressroom.db.session import RequestSessions
 from pressroom.kit.clock import utc_now
 from pressroom.kit.search_syntax import parse, to_fts5, to_innodb_boolean
 from pressroom.models import Tag, User
@@ -44,7 +44,7 @@ async def committed(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A client whose requests commit, and a clean-up of everything they wrote."""
     app = create_app(settings_for(database, jwt_secret=TEST_SECRET))
-    app.state.sessionmaker = make_async_sessionmaker(async_engine)
+    app.state.sessions = RequestSessions.on(async_engine)
     prefix = "s" + "".join(_rng.choice(string.ascii_lowercase) for _ in range(6))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

@@ -6,13 +6,27 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pressroom.db.session import RequestSessions
+
+# Methods that never change anything: their sessions skip the transaction round trips.
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request: committed before the response is sent, rolled back on error."""
-    factory: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with factory() as session:
+    """One session per request: committed before the response is sent, rolled back on error.
+
+    A read gets a session without a transaction, and may not change anything through it.
+    """
+    sessions: RequestSessions = request.app.state.sessions
+    if request.method in READ_METHODS:
+        async with sessions.read() as session:
+            yield session
+            if session.new or session.dirty or session.deleted:
+                raise RuntimeError(f"{request.method} {request.url.path} changed data")
+        return
+    async with sessions.write() as session:
         try:
             yield session
             await session.commit()

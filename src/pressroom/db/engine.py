@@ -21,6 +21,10 @@ def _engine_options(url: URL, settings: Settings) -> dict[str, Any]:
     backend = backend_of(url)
     if backend is not Backend.SQLITE:
         options |= {
+            # A connection in autocommit (a read request's) has nothing to roll back on
+            # return. Not on SQLite, whose driver looks autocommit while the engine's own
+            # BEGIN holds a transaction that must be rolled back.
+            "skip_autocommit_rollback": True,
             "pool_size": settings.pool_size,
             "max_overflow": settings.max_overflow,
             "pool_timeout": settings.pool_timeout,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import Engine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -18,6 +19,36 @@ def make_sync_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 def make_async_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions for the async engine; objects stay readable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def make_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for requests that only read: no BEGIN and COMMIT round trips on a server.
+
+    Each statement runs on its own (autocommit), so a page and its total may come from
+    snapshots a moment apart; nothing is written, so nothing can be half-written. SQLite
+    keeps its transactions: they cost no round trip there, and the engine opens them with
+    an explicit BEGIN that autocommit would leave open.
+    """
+    if engine.dialect.name == "sqlite":
+        return make_async_sessionmaker(engine)
+    return make_async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+
+
+@dataclass(frozen=True)
+class RequestSessions:
+    """Where a web request's session comes from: writes get a transaction, reads need none."""
+
+    write: async_sessionmaker[AsyncSession]
+    read: async_sessionmaker[AsyncSession]
+
+    @classmethod
+    def on(cls, engine: AsyncEngine) -> RequestSessions:
+        return cls(make_async_sessionmaker(engine), make_read_sessionmaker(engine))
+
+    @classmethod
+    def shared(cls, factory: async_sessionmaker[AsyncSession]) -> RequestSessions:
+        """Reads and writes from one sessionmaker, e.g. one joined to a test's transaction."""
+        return cls(factory, factory)
 
 
 @contextmanager

@@ -22,7 +22,7 @@ token_header = APIKeyHeader(
 )
 
 
-def get_tokens(request: Request) -> TokenIssuer:
+async def get_tokens(request: Request) -> TokenIssuer:
     issuer: TokenIssuer = request.app.state.tokens
     return issuer
 
