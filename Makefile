@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 export PRESSROOM_TEST_POSTGRESQL_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export PRESSROOM_TEST_MYSQL_URL ?= mysql://root@127.0.0.1:3306/test
 
-.PHONY: run test api-tests lint typecheck imports check clean
+.PHONY: run test api-tests bench lint typecheck imports check clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ test: $(STAMP)  ## The whole test suite on every reachable database.
 
 api-tests: $(STAMP)  ## The official RealWorld Postman collections with newman (needs npm).
 	API_TESTS_MYSQL=1 bash .ci/api-tests
+
+bench: $(STAMP)  ## HTTP benchmark against the floor on a throwaway PostgreSQL (needs wrk).
+	$(BIN)/python bench/http/run.py $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

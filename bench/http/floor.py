@@ -1,0 +1,224 @@
+"""The floor: pressroom's anonymous reads with nothing but a raw asyncpg pool.
+
+A plain ASGI callable (no framework, no ORM, no validation layer) that answers the
+requests of scenarios S1 and S2 with the same JSON bodies as pressroom, each with ONE
+hand-written SQL statement in which PostgreSQL writes the JSON of every object. Python
+only adds what pressroom computes in Python, with pressroom's own functions: reading time
+(word counting is several times slower in SQL), the next-page cursor and the HTML of a
+body. It shows how fast the same answers can come from the same database on the same
+server stack (uvicorn, uvloop, httptools), so pressroom's throughput can be read as a
+share of it.
+
+    FLOOR_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/db \\
+        .venv/bin/uvicorn floor:app --app-dir bench/http --loop uvloop --http httptools
+
+``bodyHtml`` is rendered from Markdown on every single-article read with pressroom's own
+function, as pressroom does; ``FLOOR_BODY_HTML=startup`` renders every body once at
+start-up instead, to see what caching the HTML would be worth.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+from urllib.parse import parse_qsl
+
+import asyncpg
+
+from pressroom.articles.rendering import reading_time_minutes, render_markdown
+from pressroom.kit.pagination import Position, encode_cursor
+
+PAGE_DEFAULT = 20
+PAGE_MAX = 100
+
+# The SQL side of pressroom's formatting rules, as fragments of the statements below.
+PUBLISHED = "{t}.published_at IS NOT NULL AND {t}.published_at <= now()"
+# iso_ms(): milliseconds (truncated, as to_char's MS is) and a Z.
+ISO_MS = """to_char({c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')"""
+STATUS = """CASE WHEN {t}.published_at IS NULL THEN 'draft'
+    WHEN {t}.published_at > now() THEN 'scheduled' ELSE 'published' END"""
+ANONYMOUS_PROFILE = """json_build_object(
+    'username', {u}.username, 'bio', {u}.bio, 'image', {u}.image, 'following', false)"""
+
+
+def _summary_fields(t: str, u: str) -> str:
+    """An article in a list but its reading time, as ``json_build_object`` arguments."""
+    return f"""
+        'slug', {t}.slug, 'title', {t}.title, 'description', {t}.description,
+        'tagList', (SELECT coalesce(json_agg(tag.name ORDER BY tag.name), '[]'::json)
+                    FROM article_tags link JOIN tags tag ON tag.id = link.tag_id
+                    WHERE link.article_id = {t}.id),
+        'createdAt', {ISO_MS.format(c=f"{t}.created_at")},
+        'updatedAt', {ISO_MS.format(c=f"{t}.updated_at")},
+        'favorited', false,
+        'favoritesCount', (SELECT count(*) FROM favorites fav WHERE fav.article_id = {t}.id),
+        'author', {ANONYMOUS_PROFILE.format(u=u)},
+        'status', {STATUS.format(t=t)},
+        'publishedAt', {ISO_MS.format(c=f"{t}.published_at")},
+        'version', {t}.version"""
+
+
+# $1 limit, $2 offset: the total, then one row per article of the page (none past the end),
+# and one more than the page to know whether a next one exists.
+ARTICLES_PAGE = f"""
+SELECT total.articles_count, page.article, page.body, page.id, page.published_at
+FROM (SELECT count(*) AS articles_count FROM articles a WHERE {PUBLISHED.format(t="a")}) total
+LEFT JOIN LATERAL (
+    SELECT json_build_object({_summary_fields("a", "u")})::text AS article,
+           a.body, a.id, a.published_at
+    FROM (SELECT a.id FROM articles a WHERE {PUBLISHED.format(t="a")}
+          ORDER BY a.published_at DESC, a.id DESC LIMIT $1 + 1 OFFSET $2) chosen
+    JOIN articles a ON a.id = chosen.id
+    JOIN users u ON u.id = a.author_id
+) page ON true
+ORDER BY page.published_at DESC, page.id DESC
+"""
+
+# $1 slug. The article without its reading time and HTML, which Python adds from the body.
+ARTICLE = f"""
+SELECT json_build_object({_summary_fields("a", "u")}, 'body', a.body)::text, a.body, a.id
+FROM articles a JOIN users u ON u.id = a.author_id
+WHERE a.slug = $1 AND {PUBLISHED.format(t="a")}
+"""
+
+# $1 slug. No row: the article is not visible.
+COMMENTS = f"""
+SELECT json_build_object('comments', coalesce(
+    (SELECT json_agg(json_build_object(
+                'id', c.id,
+                'createdAt', {ISO_MS.format(c="c.created_at")},
+                'updatedAt', {ISO_MS.format(c="c.updated_at")},
+                'body', c.body,
+                'author', {ANONYMOUS_PROFILE.format(u="u")})
+            ORDER BY c.created_at, c.id)
+     FROM comments c JOIN users u ON u.id = c.author_id WHERE c.article_id = a.id),
+    '[]'::json))::text
+FROM articles a WHERE a.slug = $1 AND {PUBLISHED.format(t="a")}
+"""
+
+PROFILE = f"""
+SELECT json_build_object('profile', {ANONYMOUS_PROFILE.format(u="u")})::text
+FROM users u WHERE u.username = $1
+"""
+
+TAGS = f"""
+SELECT json_build_object(
+    'tags', coalesce(json_agg(name ORDER BY uses DESC, name), '[]'::json))::text
+FROM (SELECT tag.name, count(*) AS uses
+      FROM tags tag
+      JOIN article_tags link ON link.tag_id = tag.id
+      JOIN articles a ON a.id = link.article_id
+      WHERE {PUBLISHED.format(t="a")}
+      GROUP BY tag.id, tag.name) used
+"""
+
+RENDERED_BODIES = f"SELECT id, body FROM articles a WHERE {PUBLISHED.format(t='a')}"
+
+NOT_FOUND = {
+    "article": b'{"errors":{"article":["not found"]}}',
+    "profile": b'{"errors":{"profile":["not found"]}}',
+    "route": b'{"detail":"Not Found"}',
+}
+
+
+class Floor:
+    """The ASGI application: a router over five statements."""
+
+    def __init__(self) -> None:
+        self.pool: asyncpg.Pool | None = None
+        self.html_by_id: dict[int, str] | None = None
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        status, body = await self._answer(scope["method"], scope["path"], scope["query_string"])
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                self.pool = await asyncpg.create_pool(
+                    os.environ["FLOOR_DATABASE_URL"], min_size=2, max_size=30
+                )
+                if os.environ.get("FLOOR_BODY_HTML") == "startup":
+                    rows = await self.pool.fetch(RENDERED_BODIES)
+                    self.html_by_id = {row["id"]: render_markdown(row["body"]) for row in rows}
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                if self.pool is not None:
+                    await self.pool.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _answer(self, method: str, path: str, query: bytes) -> tuple[int, bytes]:
+        assert self.pool is not None
+        parts = path.strip("/").split("/")
+        if method != "GET" or parts[0] != "api" or len(parts) < 2:
+            return 404, NOT_FOUND["route"]
+        match parts[1:]:
+            case ["articles"]:
+                params = dict(parse_qsl(query.decode("latin-1")))
+                limit = min(max(int(params.get("limit", PAGE_DEFAULT)), 1), PAGE_MAX)
+                offset = max(int(params.get("offset", 0)), 0)
+                return 200, await self._articles(limit, offset)
+            case ["articles", slug]:
+                return await self._article(slug)
+            case ["articles", slug, "comments"]:
+                found = await self.pool.fetchval(COMMENTS, slug)
+                return (404, NOT_FOUND["article"]) if found is None else (200, found.encode())
+            case ["profiles", username]:
+                found = await self.pool.fetchval(PROFILE, username)
+                return (404, NOT_FOUND["profile"]) if found is None else (200, found.encode())
+            case ["tags"]:
+                return 200, (await self.pool.fetchval(TAGS)).encode()
+            case ["health"]:
+                return 200, b'{"status":"ok"}'
+        return 404, NOT_FOUND["route"]
+
+    async def _articles(self, limit: int, offset: int) -> bytes:
+        assert self.pool is not None
+        rows = await self.pool.fetch(ARTICLES_PAGE, limit, offset)
+        found = [row for row in rows if row["id"] is not None]
+        shown = found[:limit]
+        cursor = None
+        if len(found) > limit:
+            cursor = encode_cursor(Position(shown[-1]["published_at"], shown[-1]["id"]))
+        articles = ",".join(_with_reading_time(row["article"], row["body"]) for row in shown)
+        count = rows[0]["articles_count"]
+        text = f'{{"articles":[{articles}],"articlesCount":{count},"nextCursor":'
+        return (text + json.dumps(cursor) + "}").encode()
+
+    async def _article(self, slug: str) -> tuple[int, bytes]:
+        assert self.pool is not None
+        row = await self.pool.fetchrow(ARTICLE, slug)
+        if row is None:
+            return 404, NOT_FOUND["article"]
+        article, body, article_id = row
+        html = self.html_by_id.get(article_id) if self.html_by_id is not None else None
+        if html is None:
+            html = render_markdown(body)
+        article = _with_reading_time(article, body)
+        # The object closes with "}": add the HTML as its last field.
+        text = '{"article":' + article[:-1] + ',"bodyHtml":' + json.dumps(html) + "}}"
+        return 200, text.encode()
+
+
+def _with_reading_time(article: str, body: str) -> str:
+    """The JSON object of an article, closed by "}", with ``readingTimeMinutes`` added."""
+    return f'{article[:-1]},"readingTimeMinutes":{reading_time_minutes(body)}}}'
+
+
+app = Floor()

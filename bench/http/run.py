@@ -1,0 +1,278 @@
+"""How close does pressroom's HTTP API come to the floor of its stack?
+
+Sets up a throwaway PostgreSQL database with the standard seeded publication, serves it
+with ``pressroom serve`` and with the floor (``floor.py``: the same anonymous answers from a
+raw asyncpg pool, one SQL statement each), checks that both answer the same bodies, then
+drives both with wrk in interleaved rounds:
+
+- S1, database-intensive: every page of ``/api/articles?limit=10&offset=...``;
+- S2, runtime-intensive: ``/api/tags``, then each article, its comments, its author;
+- S3, signed-in mix (pressroom only): feeds and lists per viewer, 10% writes.
+
+It prints medians of requests per second, latency, server and PostgreSQL CPU per
+request, peak memory per worker, and each target as PASS or MISS.
+
+    .venv/bin/python bench/http/run.py                    # about 4 minutes
+    .venv/bin/python bench/http/run.py --duration 5 --rounds 1 --scenarios S1
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import check
+import load
+import proc
+import stack
+from stack import HarnessError, Server
+
+from pressroom.transfer.seed import SEED_PASSWORD
+
+OUT = stack.HERE.parent / "out"
+READ_SCENARIOS = ("S1", "S2")
+SCRIPT = {"S1": "paths.lua", "S2": "paths.lua", "S3": "mix.lua"}
+MB = 1024 * 1024
+
+# The targets, printed beside the figures.
+RATIO_TARGET = 0.40  # pressroom req/s over the floor's, with one worker
+CPU_TARGET_MS = {"S1": 0.8, "S2": 0.4}
+S3_P99_TARGET_MS = 100.0
+RSS_TARGET_MB = 150
+
+
+@dataclass(frozen=True)
+class Measured:
+    window: load.Window
+    server_cpu_ms: float
+    postgres_cpu_ms: float
+    new_connections: int
+
+    @property
+    def server_ms_per_request(self) -> float:
+        return self.server_cpu_ms / max(self.window.requests, 1)
+
+    @property
+    def postgres_ms_per_request(self) -> float:
+        return self.postgres_cpu_ms / max(self.window.requests, 1)
+
+
+@dataclass
+class Bench:
+    options: argparse.Namespace
+    data: dict[str, Path]
+
+    def drive(self, server: Server, scenario: str, seconds: float) -> Measured:
+        """One window of load, with the CPU both servers' trees and PostgreSQL spent in it."""
+        pids = proc.tree(server.pid)
+        before = proc.cpu_ticks(pids)
+        with proc.BackendCpu(stack.DATABASE_NAME) as postgres:
+            window = load.wrk(
+                server.base,
+                SCRIPT[scenario],
+                self.data[scenario],
+                seconds=seconds,
+                connections=self.options.connections,
+                threads=self.options.threads,
+            )
+        server_ms = proc.cpu_ms_between(before, proc.cpu_ticks(pids))
+        return Measured(window, server_ms, postgres.cpu_ms, postgres.new_backends)
+
+
+def _options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=10, help="seconds per window")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per pair")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1, help="worker processes per server")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads")
+    parser.add_argument("--scenarios", default="S1,S2,S3", help="comma-separated")
+    parser.add_argument(
+        "--floor-html",
+        choices=["render", "startup"],
+        default="render",
+        help="the floor renders bodyHtml per request (as pressroom does) or once at start-up",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="then py-spy pressroom during S1 and S2"
+    )
+    options = parser.parse_args()
+    options.scenarios = [name.strip().upper() for name in options.scenarios.split(",")]
+    unknown = set(options.scenarios) - set(SCRIPT)
+    if unknown:
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    if options.connections < options.threads:
+        parser.error("--connections must be at least --threads")
+    return options
+
+
+def _prepare_data(
+    folder: Path, pressroom: Server, floor: Server, url: str, scenarios: list[str]
+) -> dict[str, Path]:
+    """Scenario data for wrk, after checking that the floor answers what pressroom does."""
+    publication = load.read_publication(pressroom.base)
+    print(f"publication: {publication.count} published articles")
+    problems = check.compare(pressroom.base, floor.base, check.sample_paths(publication))
+    if problems:
+        print("\nThe floor does not answer what pressroom answers:")
+        for problem in problems[:40]:
+            print(f"  {problem}")
+        raise HarnessError(f"{len(problems)} differences between pressroom and the floor")
+    print("same bodies: pressroom and the floor agree on every sampled request")
+    data = {
+        "S1": load.write_data(folder, "s1", {"paths": load.s1_paths(publication)}),
+        "S2": load.write_data(folder, "s2", {"paths": load.s2_paths(publication)}),
+    }
+    if "S3" in scenarios:
+        users = load.log_in(pressroom.base, stack.users(url), SEED_PASSWORD)
+        print(f"S3: {len(users)} users logged in")
+        mix = {"users": users, "slugs": publication.slugs}
+        data["S3"] = load.write_data(folder, "s3", mix)
+    return data
+
+
+def _measure(
+    bench: Bench, servers: dict[str, Server], scenarios: list[str]
+) -> dict[tuple[str, str], list[Measured]]:
+    """Warm-up, then interleaved rounds (pressroom and floor alternate who goes first)."""
+    options = bench.options
+    reads = [name for name in scenarios if name in READ_SCENARIOS]
+    plan = [(scenario, name) for scenario in reads for name in servers]
+    if "S3" in scenarios:
+        plan.append(("S3", "pressroom"))
+    for scenario, name in plan:
+        bench.drive(servers[name], scenario, options.warmup)
+    results: dict[tuple[str, str], list[Measured]] = {key: [] for key in plan}
+    for round_number in range(1, options.rounds + 1):
+        order = list(servers) if round_number % 2 else list(reversed(servers))
+        # Reads first: the writes of S3 then change the publication only after them.
+        steps = [(scenario, name) for scenario in reads for name in order]
+        if "S3" in scenarios:
+            steps.append(("S3", "pressroom"))
+        for scenario, name in steps:
+            measured = bench.drive(servers[name], scenario, options.duration)
+            results[scenario, name].append(measured)
+            window = measured.window
+            print(
+                f"round {round_number}/{options.rounds}  {scenario} {name:<9}"
+                f" {window.rate:8.0f} req/s  p99 {window.p99_ms:7.1f} ms"
+                f"  non-2xx {window.non2xx:<5} server {measured.server_ms_per_request:.2f}"
+                f" ms/req  postgres {measured.postgres_ms_per_request:.2f} ms/req"
+                f"  new connections {measured.new_connections}"
+            )
+    return results
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def _target(text: str, verdict: bool | str) -> None:
+    if isinstance(verdict, bool):
+        verdict = "PASS" if verdict else "MISS"
+    print(f"  {text:<64}{verdict}")
+
+
+def report(
+    results: dict[tuple[str, str], list[Measured]],
+    peak_bytes: dict[str, int],
+    options: argparse.Namespace,
+) -> None:
+    """The table of medians, then each target with PASS or MISS."""
+    print(
+        f"\nmedians over {options.rounds} rounds of {options.duration:g} s;"
+        f" {options.workers} worker(s) per server; wrk -t{options.threads}"
+        f" -c{options.connections}"
+    )
+    header = (
+        f"{'scenario':<9}{'server':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}"
+        f"{'server CPU':>12}{'PG CPU':>10}{'new PG':>8}{'vs floor':>10}"
+    )
+    print(header)
+    print(f"{'':<46}{'ms/req':>12}{'ms/req':>10}{'conns':>8}")
+    rates = {key: _median([m.window.rate for m in runs]) for key, runs in results.items()}
+    for (scenario, name), runs in results.items():
+        rate = rates[scenario, name]
+        floor_rate = rates.get((scenario, "floor"))
+        ratio = f"{rate / floor_rate:.0%}" if name == "pressroom" and floor_rate else ""
+        print(
+            f"{scenario:<9}{name:<10}{rate:>9.0f}"
+            f"{_median([m.window.p50_ms for m in runs]):>9.2f}"
+            f"{_median([m.window.p99_ms for m in runs]):>9.2f}"
+            f"{sum(m.window.non2xx + m.window.socket_errors for m in runs):>9}"
+            f"{_median([m.server_ms_per_request for m in runs]):>12.3f}"
+            f"{_median([m.postgres_ms_per_request for m in runs]):>10.3f}"
+            f"{_median([m.new_connections for m in runs]):>8.0f}{ratio:>10}"
+        )
+    for name, peak in peak_bytes.items():
+        print(f"peak RSS per process, {name}: {peak / MB:.0f} MB")
+
+    print("\ntargets")
+    for scenario in READ_SCENARIOS:
+        if (scenario, "pressroom") not in results:
+            continue
+        ratio = rates[scenario, "pressroom"] / rates[scenario, "floor"]
+        _target(
+            f"{scenario} pressroom >= {RATIO_TARGET:.0%} of floor req/s (1 worker): {ratio:.0%}",
+            ratio >= RATIO_TARGET if options.workers == 1 else "n/a (--workers is not 1)",
+        )
+        cpu = _median([m.server_ms_per_request for m in results[scenario, "pressroom"]])
+        limit = CPU_TARGET_MS[scenario]
+        _target(f"{scenario} server CPU <= {limit} ms/req: {cpu:.3f} ms", cpu <= limit)
+    if ("S3", "pressroom") in results:
+        runs = results["S3", "pressroom"]
+        errors = sum(m.window.non2xx + m.window.socket_errors for m in runs)
+        p99 = _median([m.window.p99_ms for m in runs])
+        _target(
+            f"S3 no errors and p99 < {S3_P99_TARGET_MS:.0f} ms: {errors} errors, p99 {p99:.1f} ms",
+            errors == 0 and p99 < S3_P99_TARGET_MS,
+        )
+        statuses: dict[str, int] = {}
+        for m in runs:
+            for status, count in m.window.statuses.items():
+                statuses[status] = statuses.get(status, 0) + count
+        print(f"    S3 statuses: {dict(sorted(statuses.items()))}")
+    rss = peak_bytes.get("pressroom", 0) / MB
+    _target(f"pressroom RSS per worker < {RSS_TARGET_MB} MB: {rss:.0f} MB", rss < RSS_TARGET_MB)
+
+
+def run(options: argparse.Namespace) -> None:
+    stack.ensure_wrk()
+    OUT.mkdir(exist_ok=True)
+    with stack.database() as url, tempfile.TemporaryDirectory(prefix="bench-http-") as folder:
+        env = stack.pressroom_env(url)
+        print(f"seeding {stack.DATABASE_NAME} (pressroom db upgrade, pressroom seed)")
+        stack.seed(env)
+        with (
+            stack.pressroom(env, options.workers) as pressroom,
+            stack.floor(url, options.workers, options.floor_html) as floor,
+        ):
+            servers = {"pressroom": pressroom, "floor": floor}
+            data = _prepare_data(Path(folder), pressroom, floor, url, options.scenarios)
+            bench = Bench(options, data)
+            roots = {name: server.pid for name, server in servers.items()}
+            with proc.PeakMemory(roots) as memory:
+                results = _measure(bench, servers, options.scenarios)
+            if options.profile:
+                import profile_pressroom
+
+                profile_pressroom.profile(bench, pressroom, options.duration, OUT)
+        report(results, memory.peak_bytes, options)
+
+
+def main() -> None:
+    options = _options()
+    try:
+        run(options)
+    except HarnessError as exc:
+        print(f"\nbench failed: {exc}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
