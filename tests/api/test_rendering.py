@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 
-from pressroom.articles.rendering import reading_time_minutes, render_markdown
+from pressroom.articles.rendering import RenderedBodies, reading_time_minutes, render_markdown
 from tests.api.conftest import Account
 from tests.api.test_articles import create
 
@@ -84,3 +84,30 @@ async def test_single_reads_carry_body_html_and_lists_do_not(
     assert "bodyHtml" not in listed
     assert "body" not in listed
     assert listed["readingTimeMinutes"] == 3
+
+
+def test_rendered_bodies_stay_within_their_budget_and_forget_the_oldest() -> None:
+    cache = RenderedBodies(budget=100)
+    cache.put("a" * 20, "<p>" + "a" * 20 + "</p>")  # 47 characters
+    cache.put("b" * 20, "<p>" + "b" * 20 + "</p>")  # 94 in all
+    assert cache.get("a" * 20) is not None  # now the most recent
+    cache.put("c" * 20, "<p>" + "c" * 20 + "</p>")  # over budget: b goes, not a
+    assert cache.get("b" * 20) is None
+    assert cache.get("a" * 20) == "<p>" + "a" * 20 + "</p>"
+    assert cache.get("c" * 20) is not None
+    cache.put("x" * 200, "too big to keep")
+    assert cache.get("x" * 200) is None
+
+
+async def test_an_edited_body_is_rendered_afresh(client: httpx.AsyncClient, alice: Account) -> None:
+    article = await create(client, alice, body="# First")
+    read = (await client.get(f"/api/articles/{article['slug']}")).json()["article"]
+    assert "<h1>First</h1>" in read["bodyHtml"]
+    await client.put(
+        f"/api/articles/{article['slug']}",
+        json={"article": {"body": "# Second"}},
+        headers=alice.auth,
+    )
+    read = (await client.get(f"/api/articles/{article['slug']}")).json()["article"]
+    assert "<h1>Second</h1>" in read["bodyHtml"]
+    assert "First" not in read["bodyHtml"]

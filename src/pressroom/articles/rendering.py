@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+from collections import OrderedDict
 
 import nh3
 from markdown_it import MarkdownIt
@@ -22,10 +23,49 @@ def render_markdown(body: str) -> str:
     return nh3.clean(_markdown.render(body), link_rel="noopener noreferrer nofollow")
 
 
+class RenderedBodies:
+    """The HTML of recently read bodies, most recent last, within a budget of characters.
+
+    Markdown is rendered once per version of a body rather than on every read. The body
+    itself is the key, so an edit can never be served its old HTML.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self._budget = budget
+        self._size = 0
+        self._html: OrderedDict[str, str] = OrderedDict()
+
+    def get(self, body: str) -> str | None:
+        html = self._html.get(body)
+        if html is not None:
+            self._html.move_to_end(body)
+        return html
+
+    def put(self, body: str, html: str) -> None:
+        if body in self._html or len(body) + len(html) > self._budget:
+            return
+        self._html[body] = html
+        self._size += len(body) + len(html)
+        while self._size > self._budget:
+            old_body, old_html = self._html.popitem(last=False)
+            self._size -= len(old_body) + len(old_html)
+
+
+# About 16 MB of text per process: hundreds of typical articles, a few dozen huge ones.
+_rendered = RenderedBodies(budget=8_000_000)
+
+
 async def render_markdown_async(body: str) -> str:
-    if len(body) > RENDER_IN_THREAD_ABOVE:
-        return await asyncio.to_thread(render_markdown, body)
-    return render_markdown(body)
+    """:func:`render_markdown`, from memory when the body was rendered lately, off the
+    event loop when it is long."""
+    html = _rendered.get(body)
+    if html is None:
+        if len(body) > RENDER_IN_THREAD_ABOVE:
+            html = await asyncio.to_thread(render_markdown, body)
+        else:
+            html = render_markdown(body)
+        _rendered.put(body, html)
+    return html
 
 
 def reading_time_minutes(body: str) -> int:
