@@ -238,3 +238,20 @@ async def test_content_type_json_on_a_bodiless_request(
     ]:
         response = await client.request(method, path, headers=headers)
         assert response.status_code < 300, (method, path, response.text)
+
+
+async def test_a_list_entry_says_what_the_article_itself_says(
+    client: httpx.AsyncClient, alice: Account, bob: Account
+) -> None:
+    """Lists are built from rows, single reads from objects: both must agree, field by field."""
+    article = await create(client, alice, tagList=["zeta", "alpha", "mu"])
+    await create(client, alice, title="Another", tagList=[])
+    await client.post(f"/api/articles/{article['slug']}/favorite", headers=bob.auth)
+    await client.post(f"/api/profiles/{alice.username}/follow", headers=bob.auth)
+    for headers in ({}, bob.auth, alice.auth):
+        single = (await client.get(f"/api/articles/{article['slug']}", headers=headers)).json()
+        listed = (await client.get("/api/articles", headers=headers)).json()["articles"]
+        entry = next(a for a in listed if a["slug"] == article["slug"])
+        expected = {k: v for k, v in single["article"].items() if k not in ("body", "bodyHtml")}
+        assert entry == expected
+        assert next(a for a in listed if a["title"] == "Another")["tagList"] == []

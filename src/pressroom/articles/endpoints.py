@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from pressroom.api.fields import INTEGER_MAX
+from pressroom.api.responses import json_response
 from pressroom.articles import service
 from pressroom.articles.repository import ArticleFilter
 from pressroom.articles.schemas import (
@@ -53,15 +54,17 @@ async def list_articles(
     offset: Offset = 0,
     cursor: Cursor = None,
     q: Search = None,
-) -> ArticlesResponse:
+) -> Response:
     """Published articles, newest first, filtered by tag, author or who favorited them.
 
     With ``q``, only those matching the search, most relevant first.
     """
     query = q.strip() if q else None
     criteria = ArticleFilter(tag=tag, author=author, favorited_by=favorited, query=query or None)
-    return await service.list_articles(
-        session, criteria, viewer, limit=limit, offset=offset, cursor=cursor
+    return json_response(
+        await service.list_articles(
+            session, criteria, viewer, limit=limit, offset=offset, cursor=cursor
+        )
     )
 
 
@@ -72,11 +75,13 @@ async def feed(
     limit: Limit = 20,
     offset: Offset = 0,
     cursor: Cursor = None,
-) -> ArticlesResponse:
+) -> Response:
     """Articles by the authors the signed-in user follows, newest first."""
     criteria = ArticleFilter(feed_of=viewer.id)
-    return await service.list_articles(
-        session, criteria, viewer, limit=limit, offset=offset, cursor=cursor
+    return json_response(
+        await service.list_articles(
+            session, criteria, viewer, limit=limit, offset=offset, cursor=cursor
+        )
     )
 
 
@@ -146,8 +151,8 @@ async def my_articles(
     limit: Limit = 20,
     offset: Offset = 0,
     cursor: Cursor = None,
-) -> ArticlesResponse:
+) -> Response:
     """The signed-in author's own articles: drafts, scheduled and published."""
-    return await service.list_own(
-        session, viewer, status, limit=limit, offset=offset, cursor=cursor
+    return json_response(
+        await service.list_own(session, viewer, status, limit=limit, offset=offset, cursor=cursor)
     )

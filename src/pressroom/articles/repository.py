@@ -11,7 +11,20 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, delete, func, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    and_,
+    case,
+    delete,
+    exists,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
@@ -67,8 +80,10 @@ def _conditions(criteria: ArticleFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
+# A column of a statement: a mapped attribute or any SQL expression.
+ColumnLike = ColumnElement[Any] | InstrumentedAttribute[Any]
 # What a list sorts by: a timestamp column, or the rank of a search.
-SortKey = ColumnElement[Any] | InstrumentedAttribute[Any]
+SortKey = ColumnLike
 
 
 def _before(key: SortKey, position: Position | None) -> list[ColumnElement[bool]]:
@@ -95,27 +110,88 @@ def _published(criteria: ArticleFilter, dialect: str) -> tuple[Select[Article], 
     return statement.join(found, found.c.article_id == Article.id), found.c.rank
 
 
+# Joins an article's tag names into one column; tag names cannot hold control characters.
+TAG_SEPARATOR = "\x1f"
+
+
+def _summary_columns(viewer_id: int | None) -> list[ColumnLike]:
+    """Exactly what a list shows of each article, its tags, favorites and the viewer's flags
+    included, as correlated subqueries: the whole page is one statement.
+
+    The body is read for the reading time only; it is not sent.
+    """
+    tag_names = (
+        select(func.aggregate_strings(Tag.name, TAG_SEPARATOR))
+        .select_from(article_tags)
+        .join(Tag, Tag.id == article_tags.c.tag_id)
+        .where(article_tags.c.article_id == Article.id)
+        .correlate(Article)
+        .scalar_subquery()
+    )
+    favorites_count = (
+        select(func.count())
+        .select_from(favorites)
+        .where(favorites.c.article_id == Article.id)
+        .correlate(Article)
+        .scalar_subquery()
+    )
+    favorited: ColumnElement[bool] = false()
+    following: ColumnElement[bool] = false()
+    if viewer_id is not None:
+        favorited = exists().where(
+            favorites.c.article_id == Article.id, favorites.c.user_id == viewer_id
+        )
+        following = exists().where(
+            follows.c.follower_id == viewer_id, follows.c.followee_id == Article.author_id
+        )
+    return [
+        Article.id,
+        Article.slug,
+        Article.title,
+        Article.description,
+        Article.body,
+        Article.created_at,
+        Article.updated_at,
+        Article.published_at,
+        Article.version,
+        User.username,
+        User.bio,
+        User.image,
+        tag_names.label("tag_names"),
+        favorites_count.label("favorites_count"),
+        favorited.label("favorited"),
+        following.label("following"),
+    ]
+
+
+def _summaries(
+    statement: Select[Any], key: SortKey, viewer_id: int | None, after: Position | None
+) -> Select[Any]:
+    return (
+        statement.with_only_columns(
+            *_summary_columns(viewer_id), key.label("sort_key"), maintain_column_froms=True
+        )
+        .join(User, User.id == Article.author_id)
+        .where(*_before(key, after))
+        .order_by(key.desc(), Article.id.desc())
+    )
+
+
 def page_statement(
     criteria: ArticleFilter,
     dialect: str,
     *,
+    viewer_id: int | None = None,
     limit: int,
     offset: int,
     after: Position | None = None,
-) -> Select[Article, Any]:
-    """Newest (or most relevant) first, with the author joined in and each row's sort key.
+) -> Select[Any]:
+    """Newest (or most relevant) first: one row per article with all a list shows of it.
 
     One row more than asked is read, to know whether a next page exists.
     """
     statement, key = _published(criteria, dialect)
-    return (
-        statement.add_columns(key.label("sort_key"))
-        .options(joinedload(Article.author))
-        .where(*_before(key, after))
-        .order_by(key.desc(), Article.id.desc())
-        .limit(limit + 1)
-        .offset(offset)
-    )
+    return _summaries(statement, key, viewer_id, after).limit(limit + 1).offset(offset)
 
 
 def count_statement(criteria: ArticleFilter, dialect: str) -> Select[int]:
@@ -125,29 +201,32 @@ def count_statement(criteria: ArticleFilter, dialect: str) -> Select[int]:
 
 @dataclass(frozen=True)
 class Page:
-    articles: list[Article]
+    rows: Sequence[Row[Any]]  # the columns of _summary_columns
     total: int
     next: Position | None  # where the following page starts, if there is one
 
 
-def _page(rows: Sequence[Row[Article, Any]], total: int, limit: int) -> Page:
-    articles = [row[0] for row in rows[:limit]]
+def _page(rows: Sequence[Row[Any]], total: int, limit: int) -> Page:
     if len(rows) <= limit:
-        return Page(articles, total, None)
-    last, key = rows[limit - 1]
-    return Page(articles, total, Position(key, last.id))
+        return Page(rows, total, None)
+    last = rows[limit - 1]
+    return Page(rows[:limit], total, Position(last.sort_key, last.id))
 
 
 async def list_page(
     session: AsyncSession,
     criteria: ArticleFilter,
     *,
+    viewer_id: int | None,
     limit: int,
     offset: int,
     after: Position | None = None,
 ) -> Page:
+    """A page and its total: two statements whatever the page size."""
     dialect = session.get_bind().dialect.name
-    statement = page_statement(criteria, dialect, limit=limit, offset=offset, after=after)
+    statement = page_statement(
+        criteria, dialect, viewer_id=viewer_id, limit=limit, offset=offset, after=after
+    )
     rows = (await session.execute(statement)).all()
     total = await session.scalar(count_statement(criteria, dialect)) or 0
     return _page(rows, total, limit)
@@ -176,15 +255,11 @@ def own_page_statement(
     limit: int,
     offset: int,
     after: Position | None = None,
-) -> Select[Article, Any]:
+) -> Select[Any]:
     """An author's own articles in any state, most recently created first."""
+    statement = select(Article).where(*_own_conditions(author_id, status))
     return (
-        select(Article, Article.created_at.label("sort_key"))
-        .options(joinedload(Article.author))
-        .where(*_own_conditions(author_id, status), *_before(Article.created_at, after))
-        .order_by(Article.created_at.desc(), Article.id.desc())
-        .limit(limit + 1)
-        .offset(offset)
+        _summaries(statement, Article.created_at, author_id, after).limit(limit + 1).offset(offset)
     )
 
 
