@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from pressroom.api.fields import INTEGER_MAX
 from pressroom.api.responses import json_response
 from pressroom.articles import service
-from pressroom.articles.repository import ArticleFilter
+from pressroom.articles.listing import ArticleFilter
 from pressroom.articles.schemas import (
     PAGE_MAX,
     ArticleResponse,

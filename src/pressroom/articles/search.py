@@ -11,11 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     Boolean,
     ColumnElement,
     Float,
     Integer,
+    String,
     Subquery,
+    bindparam,
     column,
     false,
     func,
@@ -27,7 +30,7 @@ from sqlalchemy import (
 )
 
 from pressroom.db.dialects import MYSQL_NAMES, fulltext_match
-from pressroom.kit.search_syntax import SearchQuery, parse, to_fts5, to_innodb_boolean
+from pressroom.kit.search_syntax import parse, to_fts5, to_innodb_boolean
 from pressroom.models import Article
 from pressroom.models.search import FTS5_TABLE, TEXT_SEARCH_CONFIG, TSVECTOR_COLUMN
 
@@ -36,17 +39,36 @@ _FTS5_WEIGHTS = (10.0, 4.0, 1.0)  # bm25() column weights: title, description, b
 _TITLE_BOOST = 2.0  # MariaDB: the title-only relevance is added this many times
 
 
-def matches(text: str, dialect: str) -> Subquery:
-    """``(article_id, rank)`` of the articles matching ``text``, in any state."""
+SEARCH_PARAMETER = "search"
+
+
+def search_text(text: str, dialect: str) -> str | None:
+    """What ``dialect`` is asked to match for ``text``, in its own syntax; None when the
+    text has nothing searchable (punctuation, exclusions alone, stopwords on MariaDB)."""
     query = parse(text)
     if query.is_empty:
-        return _nothing()
+        return None
     if dialect == "postgresql":
-        return _postgresql(text)
+        return text  # websearch_to_tsquery reads the reader's syntax itself
     if dialect == "sqlite":
-        return _sqlite(query)
+        return to_fts5(query)
     if dialect in MYSQL_NAMES:
-        return _innodb(query)
+        return to_innodb_boolean(query) or None
+    raise NotImplementedError(f"no full-text search for {dialect}")
+
+
+def matches(dialect: str, *, searchable: bool = True) -> Subquery:
+    """``(article_id, rank)`` of the articles, in any state, matching the ``search``
+    parameter (see :func:`search_text`); none at all when nothing is ``searchable``."""
+    if not searchable:
+        return _nothing()
+    wanted = bindparam(SEARCH_PARAMETER, type_=String)
+    if dialect == "postgresql":
+        return _postgresql(wanted)
+    if dialect == "sqlite":
+        return _sqlite(wanted)
+    if dialect in MYSQL_NAMES:
+        return _innodb(wanted)
     raise NotImplementedError(f"no full-text search for {dialect}")
 
 
@@ -58,11 +80,11 @@ def _nothing() -> Subquery:
     )
 
 
-def _postgresql(text: str) -> Subquery:
+def _postgresql(wanted: BindParameter[str]) -> Subquery:
     # PostgreSQL reads the web-search syntax itself, stopwords and stemming included.
     vector: ColumnElement[Any] = literal_column(f"{Article.__tablename__}.{TSVECTOR_COLUMN}")
     config: ColumnElement[Any] = literal_column(f"'{TEXT_SEARCH_CONFIG}'::regconfig")
-    tsquery = func.websearch_to_tsquery(config, text)
+    tsquery = func.websearch_to_tsquery(config, wanted)
     return (
         select(
             Article.id.label("article_id"), func.ts_rank(vector, tsquery, type_=Float).label("rank")
@@ -72,25 +94,22 @@ def _postgresql(text: str) -> Subquery:
     )
 
 
-def _sqlite(query: SearchQuery) -> Subquery:
+def _sqlite(wanted: BindParameter[str]) -> Subquery:
     fts = table(FTS5_TABLE, column("rowid", Integer))
     fts_table: ColumnElement[Any] = literal_column(FTS5_TABLE)
     # bm25() is smaller for better matches: negated, higher ranks come first as elsewhere.
     relevance = -func.bm25(fts_table, *_FTS5_WEIGHTS, type_=Float)
     return (
         select(fts.c.rowid.label("article_id"), relevance.label("rank"))
-        .where(fts_table.op("MATCH", return_type=Boolean)(to_fts5(query)))
+        .where(fts_table.op("MATCH", return_type=Boolean)(wanted))
         .subquery("matches")
     )
 
 
-def _innodb(query: SearchQuery) -> Subquery:
-    boolean_query = to_innodb_boolean(query)
-    if not boolean_query:
-        return _nothing()
+def _innodb(wanted: BindParameter[str]) -> Subquery:
     text = Article.__table__.c
-    everywhere = fulltext_match([text.title, text.description, text.body], boolean_query)
-    in_title = fulltext_match([text.title], boolean_query)
+    everywhere = fulltext_match([text.title, text.description, text.body], wanted)
+    in_title = fulltext_match([text.title], wanted)
     relevance = type_coerce(everywhere, Float) + _TITLE_BOOST * type_coerce(in_title, Float)
     return (
         select(Article.id.label("article_id"), relevance.label("rank"))

@@ -10,9 +10,9 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from pressroom.articles import repository
+from pressroom.articles import listing, repository
+from pressroom.articles.listing import ArticleFilter
 from pressroom.articles.rendering import reading_time_minutes, render_markdown_async
-from pressroom.articles.repository import ArticleFilter
 from pressroom.articles.schemas import (
     ArticleOut,
     ArticlesResponse,
@@ -114,7 +114,7 @@ def _summary_of(row: Row[Any]) -> ArticleSummary:
     author = Profile.model_construct(
         username=row.username, bio=row.bio, image=row.image, following=bool(row.following)
     )
-    tag_names = sorted(row.tag_names.split(repository.TAG_SEPARATOR)) if row.tag_names else []
+    tag_names = sorted(row.tag_names.split(listing.TAG_SEPARATOR)) if row.tag_names else []
     return ArticleSummary.model_construct(
         slug=row.slug,
         title=row.title,
@@ -132,7 +132,7 @@ def _summary_of(row: Row[Any]) -> ArticleSummary:
     )
 
 
-def _listing(page: repository.Page) -> ArticlesResponse:
+def _listing(page: listing.Page) -> ArticlesResponse:
     return ArticlesResponse.model_construct(
         articles=[_summary_of(row) for row in page.rows],
         articlesCount=page.total,
@@ -151,7 +151,7 @@ async def list_articles(
 ) -> ArticlesResponse:
     """A page of visible articles, by offset or after a cursor from the previous page."""
     after = _position(cursor, ranked=criteria.ranked)
-    page = await repository.list_page(
+    page = await listing.list_page(
         session,
         criteria,
         viewer_id=viewer.id if viewer else None,
@@ -280,7 +280,7 @@ async def list_own(
     cursor: str | None = None,
 ) -> ArticlesResponse:
     """The signed-in author's articles in any state."""
-    page = await repository.list_own_page(
+    page = await listing.list_own_page(
         session, viewer.id, status, limit=limit, offset=offset, after=_position(cursor)
     )
     return _listing(page)

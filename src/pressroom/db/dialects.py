@@ -52,7 +52,9 @@ def insert_once(table: Table, dialect_name: str) -> Insert:
     raise NotImplementedError(f"no insert-once for {dialect_name}")
 
 
-def fulltext_match(columns: Sequence[ColumnElement[Any]], against: str) -> ColumnElement[Any]:
+def fulltext_match(
+    columns: Sequence[ColumnElement[Any]], against: str | ColumnElement[str]
+) -> ColumnElement[Any]:
     """MariaDB/MySQL ``MATCH (columns) AGAINST (:q IN BOOLEAN MODE)``: true when it matches,
     and its relevance when selected."""
     return mysql.match(*columns, against=against).in_boolean_mode()

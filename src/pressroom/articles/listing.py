@@ -1,0 +1,310 @@
+"""Pages of articles: the site-wide list and its filters, the feed, search, an author's own.
+
+A page is two statements whatever its size: the page itself, one row per article with
+everything a list shows (author, tags, favorites, the viewer's flags as correlated
+subqueries), and its total. Both are built once per *shape* of request (which filters,
+signed in or not, after a cursor or not) with every value a bound parameter, then reused:
+building and hashing a statement costs more than running it on a page of ten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    exists,
+    false,
+    func,
+    not_,
+    or_,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from pressroom.articles import search
+from pressroom.kit.pagination import Position
+from pressroom.models import Article, Tag, User, article_tags, favorites, follows
+from pressroom.models.articles import ArticleStatus
+
+# A column of a statement: a mapped attribute or any SQL expression.
+ColumnLike = ColumnElement[Any] | InstrumentedAttribute[Any]
+
+# Joins an article's tag names into one column; tag names cannot hold control characters.
+TAG_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    tag: str | None = None
+    author: str | None = None
+    favorited_by: str | None = None
+    feed_of: int | None = None  # the user whose followed authors make the feed
+    query: str | None = None  # full-text search, most relevant first
+
+    @property
+    def ranked(self) -> bool:
+        """Sorted by search relevance rather than by time."""
+        return self.query is not None
+
+    def parameters(self) -> dict[str, Any]:
+        return {
+            name: value
+            for name, value in (
+                ("tag", self.tag),
+                ("author", self.author),
+                ("favorited_by", self.favorited_by),
+                ("feed_of", self.feed_of),
+            )
+            if value is not None
+        }
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What decides a list statement's SQL; the values all travel as parameters."""
+
+    criteria: ArticleFilter  # only which fields are set matters: values are blanked
+    dialect: str
+    signed_in: bool
+    after_cursor: bool
+    searchable: bool = True  # False: a search with nothing to look for
+
+
+def _blank(criteria: ArticleFilter) -> ArticleFilter:
+    return ArticleFilter(
+        **{
+            field: None if getattr(criteria, field) is None else ""
+            for field in ("tag", "author", "favorited_by", "query")
+        },
+        feed_of=None if criteria.feed_of is None else 0,
+    )
+
+
+def _conditions(criteria: ArticleFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if criteria.tag is not None:
+        conditions.append(
+            Article.id.in_(
+                select(article_tags.c.article_id)
+                .join(Tag, Tag.id == article_tags.c.tag_id)
+                .where(Tag.name == bindparam("tag"))
+            )
+        )
+    if criteria.author is not None:
+        conditions.append(
+            Article.author_id.in_(select(User.id).where(User.username == bindparam("author")))
+        )
+    if criteria.favorited_by is not None:
+        conditions.append(
+            Article.id.in_(
+                select(favorites.c.article_id)
+                .join(User, User.id == favorites.c.user_id)
+                .where(User.username == bindparam("favorited_by"))
+            )
+        )
+    if criteria.feed_of is not None:
+        conditions.append(
+            Article.author_id.in_(
+                select(follows.c.followee_id).where(follows.c.follower_id == bindparam("feed_of"))
+            )
+        )
+    return conditions
+
+
+def _after(key: ColumnLike) -> list[ColumnElement[bool]]:
+    """Keyset condition: strictly after the cursor's (key, id) in descending order.
+
+    The redundant ``key <= cursor`` is what lets every planner seek: PostgreSQL cannot
+    turn the OR alone into an index range, and MariaDB and SQLite do not use a row-value
+    comparison ``(key, id) < (x, y)`` for one.
+    """
+    at = bindparam("after_key", type_=key.type)
+    return [key <= at, or_(key < at, Article.id < bindparam("after_id", type_=Integer))]
+
+
+def _summary_columns(signed_in: bool) -> list[ColumnLike]:
+    """Exactly what a list shows of each article, as columns of one row.
+
+    The body is read for the reading time only; it is not sent.
+    """
+    tag_names = (
+        select(func.aggregate_strings(Tag.name, TAG_SEPARATOR))
+        .select_from(article_tags)
+        .join(Tag, Tag.id == article_tags.c.tag_id)
+        .where(article_tags.c.article_id == Article.id)
+        .correlate(Article)
+        .scalar_subquery()
+    )
+    favorites_count = (
+        select(func.count())
+        .select_from(favorites)
+        .where(favorites.c.article_id == Article.id)
+        .correlate(Article)
+        .scalar_subquery()
+    )
+    favorited: ColumnElement[bool] = false()
+    following: ColumnElement[bool] = false()
+    if signed_in:
+        viewer = bindparam("viewer_id", type_=Integer)
+        favorited = exists().where(
+            favorites.c.article_id == Article.id, favorites.c.user_id == viewer
+        )
+        following = exists().where(
+            follows.c.follower_id == viewer, follows.c.followee_id == Article.author_id
+        )
+    return [
+        Article.id,
+        Article.slug,
+        Article.title,
+        Article.description,
+        Article.body,
+        Article.created_at,
+        Article.updated_at,
+        Article.published_at,
+        Article.version,
+        User.username,
+        User.bio,
+        User.image,
+        tag_names.label("tag_names"),
+        favorites_count.label("favorites_count"),
+        favorited.label("favorited"),
+        following.label("following"),
+    ]
+
+
+def _page_of(statement: Select[Any], key: ColumnLike, shape: Shape) -> Select[Any]:
+    """``statement``'s articles as summary rows, sorted by ``key`` then id, descending.
+
+    One row more than asked is read, to know whether a next page exists.
+    """
+    return (
+        statement.with_only_columns(
+            *_summary_columns(shape.signed_in), key.label("sort_key"), maintain_column_froms=True
+        )
+        .join(User, User.id == Article.author_id)
+        .where(*(_after(key) if shape.after_cursor else []))
+        .order_by(key.desc(), Article.id.desc())
+        .limit(bindparam("rows", type_=Integer))
+        .offset(bindparam("skip", type_=Integer))
+    )
+
+
+def _published(shape: Shape) -> tuple[Select[Any], ColumnLike]:
+    """Visible articles matching the shape's filters, and the key they sort by."""
+    statement = select(Article).where(Article.is_published, *_conditions(shape.criteria))
+    if shape.criteria.query is None:
+        return statement, Article.published_at
+    found = search.matches(shape.dialect, searchable=shape.searchable)
+    return statement.join(found, found.c.article_id == Article.id), found.c.rank
+
+
+@lru_cache(maxsize=256)
+def page_statement(shape: Shape) -> Select[Any]:
+    statement, key = _published(shape)
+    return _page_of(statement, key, shape)
+
+
+@lru_cache(maxsize=256)
+def count_statement(shape: Shape) -> Select[Any]:
+    statement, _ = _published(replace(shape, signed_in=False, after_cursor=False))
+    return statement.with_only_columns(func.count(), maintain_column_froms=True)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: Sequence[Row[Any]]  # the columns of _summary_columns, and sort_key
+    total: int
+    next: Position | None  # where the following page starts, if there is one
+
+
+def _window(
+    limit: int, offset: int, after: Position | None, viewer_id: int | None
+) -> dict[str, Any]:
+    values: dict[str, Any] = {"rows": limit + 1, "skip": offset}
+    if after is not None:
+        values |= {"after_key": after.key, "after_id": after.id}
+    if viewer_id is not None:
+        values["viewer_id"] = viewer_id
+    return values
+
+
+async def _read(
+    session: AsyncSession, page: Select[Any], count: Select[Any], values: dict[str, Any], limit: int
+) -> Page:
+    rows = (await session.execute(page, values)).all()
+    total = await session.scalar(count, values) or 0
+    if len(rows) <= limit:
+        return Page(rows, total, None)
+    last = rows[limit - 1]
+    return Page(rows[:limit], total, Position(last.sort_key, last.id))
+
+
+async def list_page(
+    session: AsyncSession,
+    criteria: ArticleFilter,
+    *,
+    viewer_id: int | None,
+    limit: int,
+    offset: int,
+    after: Position | None = None,
+) -> Page:
+    """A page of published articles and its total: two statements whatever the page size."""
+    dialect = session.get_bind().dialect.name
+    values = criteria.parameters() | _window(limit, offset, after, viewer_id)
+    wanted = search.search_text(criteria.query, dialect) if criteria.query is not None else None
+    if wanted is not None:
+        values[search.SEARCH_PARAMETER] = wanted
+    shape = Shape(
+        _blank(criteria),
+        dialect,
+        signed_in=viewer_id is not None,
+        after_cursor=after is not None,
+        searchable=criteria.query is None or wanted is not None,
+    )
+    return await _read(session, page_statement(shape), count_statement(shape), values, limit)
+
+
+def _status_condition(status: ArticleStatus) -> ColumnElement[bool]:
+    published = Article.published_now()
+    if status is ArticleStatus.DRAFT:
+        return Article.published_at.is_(None)
+    if status is ArticleStatus.SCHEDULED:
+        return and_(Article.published_at.is_not(None), not_(published))
+    return published
+
+
+@lru_cache(maxsize=32)
+def own_statements(
+    status: ArticleStatus | None, after_cursor: bool
+) -> tuple[Select[Any], Select[Any]]:
+    """An author's own articles in any state, most recently created first; and their count."""
+    conditions = [Article.author_id == bindparam("viewer_id", type_=Integer)]
+    if status is not None:
+        conditions.append(_status_condition(status))
+    statement = select(Article).where(*conditions)
+    shape = Shape(ArticleFilter(), "", signed_in=True, after_cursor=after_cursor)
+    count = statement.with_only_columns(func.count(), maintain_column_froms=True)
+    return _page_of(statement, Article.created_at, shape), count
+
+
+async def list_own_page(
+    session: AsyncSession,
+    author_id: int,
+    status: ArticleStatus | None,
+    *,
+    limit: int,
+    offset: int,
+    after: Position | None = None,
+) -> Page:
+    page, count = own_statements(status, after is not None)
+    return await _read(session, page, count, _window(limit, offset, after, author_id), limit)
