@@ -185,17 +185,24 @@ def _summary_columns(signed_in: bool) -> list[ColumnLike]:
 def _page_of(statement: Select[Any], key: ColumnLike, shape: Shape) -> Select[Any]:
     """``statement``'s articles as summary rows, sorted by ``key`` then id, descending.
 
-    One row more than asked is read, to know whether a next page exists.
+    The page's ids are chosen first, in a derived table, and only its rows are then joined
+    to their columns and subqueries: otherwise a database evaluates the subqueries of every
+    row an OFFSET skips. One row more than asked is read, to know whether a next page exists.
     """
-    return (
-        statement.with_only_columns(
-            *_summary_columns(shape.signed_in), key.label("sort_key"), maintain_column_froms=True
-        )
-        .join(User, User.id == Article.author_id)
+    page = (
+        statement.with_only_columns(Article.id, key.label("sort_key"), maintain_column_froms=True)
         .where(*(_after(key) if shape.after_cursor else []))
         .order_by(key.desc(), Article.id.desc())
         .limit(bindparam("rows", type_=Integer))
         .offset(bindparam("skip", type_=Integer))
+        .subquery("page")
+    )
+    return (
+        select(*_summary_columns(shape.signed_in), page.c.sort_key)
+        .select_from(page)
+        .join(Article, Article.id == page.c.id)
+        .join(User, User.id == Article.author_id)
+        .order_by(page.c.sort_key.desc(), page.c.id.desc())
     )
 
 
