@@ -6,8 +6,10 @@ import logging
 
 import typer
 
+from pressroom.cli.content import publish, purge, seed, stats
 from pressroom.cli.db import db_app
 from pressroom.cli.serve import serve
+from pressroom.cli.transfer import export, import_
 from pressroom.config import get_settings
 
 app = typer.Typer(
@@ -19,6 +21,12 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.command()(serve)
+app.command()(seed)
+app.command()(publish)
+app.command()(purge)
+app.command()(stats)
+app.command()(export)
+app.command("import")(import_)
 
 
 @app.callback()

@@ -1,0 +1,238 @@
+"""The transfer format: JSON Lines, a header first, then one record a line, natural keys only.
+
+Records name each other by username, tag name and article slug, never by database id, so
+a file moves between databases of any kind. Timestamps are ISO 8601 UTC with microseconds.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic_core import ErrorDetails
+
+from pressroom.api.fields import NoControlCharacters
+from pressroom.articles.schemas import BODY_MAX, TAGS_MAX
+from pressroom.comments.schemas import COMMENT_MAX
+from pressroom.models.articles import DESCRIPTION_MAX, SLUG_MAX, TITLE_MAX
+from pressroom.models.tags import TAG_MAX
+from pressroom.models.users import IMAGE_MAX, USERNAME_MAX, normalize_email
+from pressroom.users.schemas import BIO_MAX
+from pressroom.users.schemas import Email as UserEmail
+
+FORMAT_NAME = "pressroom-export"
+FORMAT_VERSION = 1
+# Stored for users imported without a password hash: no password ever verifies against it.
+UNUSABLE_PASSWORD = "!"  # noqa: S105 (a marker, not a secret)
+PASSWORD_HASH_MAX = 255
+
+
+def iso_utc(moment: datetime) -> str:
+    """``2026-11-24T10:11:12.345678Z``: always six fractional digits, so output is stable."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def _no_edge_spaces(value: str) -> str:
+    # MySQL compares keys ignoring trailing spaces: "ann" and "ann " would collide there only.
+    if value != value.strip():
+        raise ValueError("has leading or trailing spaces")
+    return value
+
+
+def _slug_shape(value: str) -> str:
+    if not _SLUG.fullmatch(value):
+        raise ValueError("is not a valid slug (no spaces, slashes, '?' or '#')")
+    return value
+
+
+_SLUG = re.compile(r"[^\s/?#]+")
+
+
+def _key(max_length: int) -> StringConstraints:
+    return StringConstraints(min_length=1, max_length=max_length)
+
+
+Timestamp = Annotated[AwareDatetime, AfterValidator(_utc)]
+Username = Annotated[str, _key(USERNAME_MAX), NoControlCharacters, AfterValidator(_no_edge_spaces)]
+TagName = Annotated[str, _key(TAG_MAX), NoControlCharacters, AfterValidator(_no_edge_spaces)]
+Slug = Annotated[str, _key(SLUG_MAX), NoControlCharacters, AfterValidator(_slug_shape)]
+Email = Annotated[UserEmail, AfterValidator(normalize_email)]
+Bio = Annotated[str, StringConstraints(max_length=BIO_MAX), NoControlCharacters]
+Image = Annotated[str, StringConstraints(max_length=IMAGE_MAX), NoControlCharacters]
+PasswordHash = Annotated[str, _key(PASSWORD_HASH_MAX), NoControlCharacters]
+Title = Annotated[str, _key(TITLE_MAX), NoControlCharacters]
+Description = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX), NoControlCharacters]
+Body = Annotated[str, _key(BODY_MAX), NoControlCharacters]
+CommentBody = Annotated[str, _key(COMMENT_MAX), NoControlCharacters]
+
+
+def _distinct(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+TagList = Annotated[list[TagName], Field(max_length=TAGS_MAX), AfterValidator(_distinct)]
+
+
+class _Record(BaseModel):
+    # Unknown fields are ignored, as the API does: newer files stay readable.
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Header(_Record):
+    type: Literal["pressroom-export"]
+    version: int
+    secrets: bool = False
+
+
+class UserRecord(_Record):
+    type: Literal["user"]
+    username: Username
+    email: Email
+    bio: Bio | None = None
+    image: Image | None = None
+    createdAt: Timestamp | None = None
+    updatedAt: Timestamp | None = None
+    passwordHash: PasswordHash | None = None
+
+
+class TagRecord(_Record):
+    type: Literal["tag"]
+    name: TagName
+
+
+class ArticleRecord(_Record):
+    """A full article record, or the minimal form: no ``type``, just title, body and author."""
+
+    type: Literal["article"] = "article"
+    slug: Slug | None = None
+    title: Title
+    description: Description = ""
+    body: Body
+    author: Username
+    tagList: TagList = []
+    # Absent: published when imported. null: a draft. A future time: scheduled.
+    publishedAt: Timestamp | None = None
+    createdAt: Timestamp | None = None
+    updatedAt: Timestamp | None = None
+
+    @property
+    def publishes_now(self) -> bool:
+        """The minimal form without ``publishedAt`` publishes at import, like the API's create."""
+        return "publishedAt" not in self.model_fields_set
+
+
+class CommentRecord(_Record):
+    type: Literal["comment"]
+    article: Slug
+    author: Username
+    body: CommentBody
+    # Part of a comment's identity: (article, author, createdAt) finds it again on re-import.
+    createdAt: Timestamp
+    updatedAt: Timestamp | None = None
+
+
+class FollowRecord(_Record):
+    type: Literal["follow"]
+    follower: Username
+    followee: Username
+    createdAt: Timestamp | None = None
+
+
+class FavoriteRecord(_Record):
+    type: Literal["favorite"]
+    user: Username
+    article: Slug
+    createdAt: Timestamp | None = None
+
+
+DataRecord = UserRecord | TagRecord | ArticleRecord | CommentRecord | FollowRecord | FavoriteRecord
+RECORD_TYPES = ("user", "tag", "article", "comment", "follow", "favorite")
+
+
+def _record_type(value: Any) -> Any:
+    if isinstance(value, dict):
+        return value.get("type", "article")
+    return getattr(value, "type", None)
+
+
+_Line = Annotated[
+    Annotated[Header, Tag(FORMAT_NAME)]
+    | Annotated[UserRecord, Tag("user")]
+    | Annotated[TagRecord, Tag("tag")]
+    | Annotated[ArticleRecord, Tag("article")]
+    | Annotated[CommentRecord, Tag("comment")]
+    | Annotated[FollowRecord, Tag("follow")]
+    | Annotated[FavoriteRecord, Tag("favorite")],
+    Discriminator(_record_type, custom_error_type="unknown_type", custom_error_message="unknown"),
+]
+_LINE = TypeAdapter[Header | DataRecord](_Line)
+
+
+class BadLine(ValueError):
+    """A line that cannot be imported; ``reason`` says why, for the operator."""
+
+    def __init__(self, reason: str, record_type: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.record_type = record_type
+
+
+def parse_line(raw: bytes) -> Header | DataRecord:
+    """One line of the file as a record, or :class:`BadLine` with a readable reason."""
+    try:
+        return _LINE.validate_json(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        record_type = _type_of(errors[0]) if errors else None
+        reason = "; ".join(_describe(error) for error in errors[:3])
+        if len(errors) > 3:
+            reason += f"; and {len(errors) - 3} more"
+        raise BadLine(reason, record_type) from None
+
+
+def _type_of(error: ErrorDetails) -> str | None:
+    kind = error["loc"][0] if error["loc"] else None
+    return kind if isinstance(kind, str) and kind in RECORD_TYPES else None
+
+
+def _describe(error: ErrorDetails) -> str:
+    kind = error["type"]
+    # The first location item is the union tag; the rest is the field path.
+    field = ".".join(str(part) for part in error["loc"][1:])
+    context = error.get("ctx") or {}
+    if kind == "json_invalid":
+        return f"invalid JSON ({context.get('error', 'unreadable')})"
+    if kind == "unknown_type":
+        value = error["input"]
+        if not isinstance(value, dict):
+            return "not a JSON object"
+        return f"unknown type {value.get('type')!r}"
+    if kind == "missing":
+        return f"missing field {field!r}"
+    if kind == "string_too_long":
+        return f"{field!r} too long (at most {context['max_length']:,} characters)"
+    if kind == "string_too_short":
+        return f"{field!r} is empty"
+    if kind == "too_long":
+        return f"{field!r} has too many items (at most {context['max_length']})"
+    if kind.startswith(("datetime", "timezone")):
+        return f"bad date in {field!r}: {error['msg'].lower()} (ISO 8601 with a time zone)"
+    message = error["msg"].removeprefix("Value error, ")
+    return f"{field!r}: {message}"

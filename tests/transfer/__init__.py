@@ -1,0 +1,1 @@
+"""Bulk transfer: export, import, seed and maintenance commands."""

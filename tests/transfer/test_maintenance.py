@@ -1,0 +1,292 @@
+"""``pressroom publish --drafts`` and ``pressroom purge``: one set-based statement each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from pressroom.cli import content
+from pressroom.models import Article, Comment, Tag, User, article_tags, favorites
+from pressroom.transfer.maintenance import parse_age, parse_moment
+from tests.databases import ScratchDatabase
+from tests.factories import make_article, make_comment, make_user
+from tests.transfer.content_db import ContentDatabase, content_database
+
+NOW = datetime.now(UTC)
+
+
+def ago(days: float) -> datetime:
+    return NOW - timedelta(days=days)
+
+
+@dataclass(frozen=True)
+class Desk:
+    """A small publication: four drafts, one published and one scheduled article."""
+
+    old_alice_python: int  # created 200 days ago, last updated 120 days ago
+    revived_alice_rust: int  # created 150 days ago, but updated 10 days ago
+    old_bob_python: int  # created 100 days ago, last updated 95 days ago
+    new_bob_untagged: int  # 2 days old
+    published: int
+    scheduled: int  # created and updated long ago, but not a draft
+
+    @property
+    def drafts(self) -> set[int]:
+        return {
+            self.old_alice_python,
+            self.revived_alice_rust,
+            self.old_bob_python,
+            self.new_bob_untagged,
+        }
+
+
+@pytest.fixture(scope="module")
+def database(
+    fresh_database: ScratchDatabase, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ContentDatabase]:
+    with content_database(fresh_database, "drafts", tmp_path_factory.getbasetemp()) as db:
+        yield db
+
+
+@pytest.fixture
+def db(database: ContentDatabase) -> ContentDatabase:
+    database.empty()
+    return database
+
+
+@pytest.fixture
+def desk(db: ContentDatabase) -> Desk:
+    with db.session() as session, session.begin():
+        alice = make_user(session, username="alice", email="alice@example.org")
+        bob = make_user(session, username="bob", email="bob@example.org")
+        python = Tag(name="python")
+        rust = Tag(name="rust")
+        session.add_all([python, rust])
+        session.flush()
+
+        def draft(author: User, created: float, updated: float, *tags: Tag) -> Article:
+            article = make_article(
+                session, author, created_at=ago(created), updated_at=ago(updated)
+            )
+            for tag in tags:
+                session.execute(insert(article_tags).values(article_id=article.id, tag_id=tag.id))
+            return article
+
+        old_alice = draft(alice, 200, 120, python)
+        revived_alice = draft(alice, 150, 10, rust)
+        old_bob = draft(bob, 100, 95, python)
+        new_bob = draft(bob, 2, 1)
+        published = make_article(session, alice, published_at=ago(50), created_at=ago(60))
+        session.execute(insert(article_tags).values(article_id=published.id, tag_id=python.id))
+        scheduled = make_article(
+            session, bob, published_at=NOW + timedelta(days=10), created_at=ago(300)
+        )
+        for article in (old_alice, published):
+            make_comment(session, article, bob)
+            session.execute(insert(favorites).values(user_id=bob.id, article_id=article.id))
+        return Desk(
+            old_alice.id, revived_alice.id, old_bob.id, new_bob.id, published.id, scheduled.id
+        )
+
+
+def _drafts(db: ContentDatabase) -> dict[int, tuple[datetime | None, int]]:
+    """Each article's publication time and version."""
+    with db.engine.connect() as connection:
+        rows = connection.execute(select(Article.id, Article.published_at, Article.version))
+        return {article_id: (published_at, version) for article_id, published_at, version in rows}
+
+
+def _count(db: ContentDatabase, what: object, *where: object) -> int:
+    with db.engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(what).where(*where)) or 0  # type: ignore[arg-type]
+
+
+# --- publish ------------------------------------------------------------------------------
+
+
+def test_publish_dry_run_counts_and_changes_nothing(db: ContentDatabase, desk: Desk) -> None:
+    before = _drafts(db)
+    report = db.run_json("publish", "--drafts", "--dry-run")
+    assert report == {"matching": 4, "published": 0, "dry_run": True}
+    assert _drafts(db) == before
+
+
+def test_publish_makes_drafts_published_now_and_bumps_their_version(
+    db: ContentDatabase, desk: Desk
+) -> None:
+    before = _drafts(db)
+    started = datetime.now(UTC) - timedelta(seconds=1)
+    report = db.run_json("publish", "--drafts", "--author", "alice", "--yes")
+    assert report == {"matching": 2, "published": 2, "dry_run": False}
+    after = _drafts(db)
+    for article_id in (desk.old_alice_python, desk.revived_alice_rust):
+        published_at, version = after[article_id]
+        assert published_at is not None
+        assert started <= published_at <= datetime.now(UTC)
+        assert version == before[article_id][1] + 1
+    with db.session() as session:
+        updated = session.get_one(Article, desk.old_alice_python)
+        assert updated.updated_at == updated.published_at
+    for untouched in desk.drafts - {desk.old_alice_python, desk.revived_alice_rust}:
+        assert after[untouched] == before[untouched]
+    assert after[desk.published] == before[desk.published]
+    assert after[desk.scheduled] == before[desk.scheduled]
+
+
+@pytest.mark.parametrize(
+    ("flags", "expected"),
+    [
+        (("--tag", "python"), {"old_alice_python", "old_bob_python"}),
+        (
+            ("--before", ago(50).date().isoformat()),
+            {"old_alice_python", "revived_alice_rust", "old_bob_python"},
+        ),
+        (("--author", "bob", "--tag", "python"), {"old_bob_python"}),
+        (("--author", "bob", "--before", ago(5).isoformat()), {"old_bob_python"}),
+        (("--tag", "rust", "--author", "bob"), set()),
+    ],
+)
+def test_publish_filters(
+    db: ContentDatabase, desk: Desk, flags: tuple[str, ...], expected: set[str]
+) -> None:
+    report = db.run_json("publish", "--drafts", *flags, "--yes")
+    assert report["published"] == len(expected)
+    published = {article_id for article_id, (at, _) in _drafts(db).items() if at is not None}
+    assert published == {getattr(desk, name) for name in expected} | {
+        desk.published,
+        desk.scheduled,
+    }
+
+
+def test_publish_prints_the_bare_count_into_a_pipe(db: ContentDatabase, desk: Desk) -> None:
+    result = db.run("publish", "--drafts", "--tag", "python", "--yes")
+    assert result.exit_code == 0
+    assert result.stdout == "2\n"
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (("--author", "nobody"), "no author is called 'nobody'"),
+        (("--tag", "cobol"), "no tag is called 'cobol'"),
+        (("--before", "last week"), "not a date"),
+    ],
+)
+def test_publish_refuses_unknown_names_and_bad_dates(
+    db: ContentDatabase, desk: Desk, flags: tuple[str, ...], message: str
+) -> None:
+    result = db.run("publish", "--drafts", *flags, "--yes")
+    assert result.exit_code == 2
+    assert message in result.output
+    assert _count(db, Article, Article.published_at.is_(None)) == 4
+
+
+def test_publish_needs_to_be_told_what_to_publish(db: ContentDatabase, desk: Desk) -> None:
+    result = db.run("publish", "--yes")
+    assert result.exit_code == 2
+    assert "--drafts" in result.output
+
+
+def test_without_a_terminal_or_yes_nothing_is_published(db: ContentDatabase, desk: Desk) -> None:
+    result = db.run("publish", "--drafts")
+    assert result.exit_code == 1
+    assert "--yes" in result.output
+    assert _count(db, Article, Article.published_at.is_(None)) == 4
+
+
+def test_the_prompt_asks_and_respects_the_answer(
+    db: ContentDatabase, desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(content, "stdin_is_terminal", lambda: True)
+    declined = db.run("publish", "--drafts", "--author", "bob", stdin="n\n")
+    assert declined.exit_code == 1
+    assert "Publish 2 drafts? [y/N]" in declined.output
+    assert _count(db, Article, Article.published_at.is_(None)) == 4
+
+    accepted = db.run("publish", "--drafts", "--author", "bob", stdin="y\n")
+    assert accepted.exit_code == 0, accepted.output
+    assert _count(db, Article, Article.published_at.is_(None)) == 2
+
+
+# --- purge --------------------------------------------------------------------------------
+
+
+def test_purge_deletes_stale_drafts_and_their_comments_favorites_and_tags(
+    db: ContentDatabase, desk: Desk
+) -> None:
+    report = db.run_json("purge", "--drafts-older-than", "90d", "--yes")
+    assert report == {"matching": 2, "purged": 2, "dry_run": False}
+    remaining = set(_drafts(db))
+    gone = {desk.old_alice_python, desk.old_bob_python}
+    assert remaining == {
+        desk.revived_alice_rust,
+        desk.new_bob_untagged,
+        desk.published,
+        desk.scheduled,
+    }
+    assert _count(db, Comment, Comment.article_id.in_(gone)) == 0
+    assert _count(db, favorites, favorites.c.article_id.in_(gone)) == 0
+    assert _count(db, article_tags, article_tags.c.article_id.in_(gone)) == 0
+    # Everything else stays: the published article's comment, favorite and tag, users, tags.
+    assert _count(db, Comment) == 1
+    assert _count(db, favorites) == 1
+    assert _count(db, article_tags) == 2  # the published article's python, the rust draft's
+    assert _count(db, User) == 2
+    assert _count(db, Tag) == 2
+
+
+def test_purge_by_author_and_age_units(db: ContentDatabase, desk: Desk) -> None:
+    assert db.run_json("purge", "--drafts-older-than", "2w", "--author", "alice", "--yes") == {
+        "matching": 1,
+        "purged": 1,
+        "dry_run": False,
+    }
+    assert desk.old_alice_python not in _drafts(db)
+    assert db.run_json("purge", "--drafts-older-than", "12h", "--yes")["purged"] == 3
+
+
+def test_purge_dry_run_counts_and_deletes_nothing(db: ContentDatabase, desk: Desk) -> None:
+    report = db.run_json("purge", "--drafts-older-than", "90d", "--dry-run")
+    assert report == {"matching": 2, "purged": 0, "dry_run": True}
+    assert len(_drafts(db)) == 6
+    assert _count(db, Comment) == 2
+
+
+def test_without_a_terminal_or_yes_nothing_is_purged(db: ContentDatabase, desk: Desk) -> None:
+    result = db.run("purge", "--drafts-older-than", "90d")
+    assert result.exit_code == 1
+    assert "no terminal" in result.output
+    assert len(_drafts(db)) == 6
+
+
+@pytest.mark.parametrize("age", ["90", "90x", "d", "-3d", "0d", "1.5w"])
+def test_purge_refuses_a_bad_age_clearly(db: ContentDatabase, desk: Desk, age: str) -> None:
+    result = db.run("purge", "--drafts-older-than", age, "--yes")
+    assert result.exit_code == 2
+    assert "--drafts-older-than" in result.output
+    assert "Traceback" not in result.output
+    assert len(_drafts(db)) == 6
+
+
+def test_purge_refuses_an_unknown_author(db: ContentDatabase, desk: Desk) -> None:
+    result = db.run("purge", "--drafts-older-than", "1d", "--author", "nobody", "--yes")
+    assert result.exit_code == 2
+    assert "no author is called 'nobody'" in result.output
+
+
+# --- parsing ------------------------------------------------------------------------------
+
+
+def test_ages() -> None:
+    assert parse_age("90d") == timedelta(days=90)
+    assert parse_age("12h") == timedelta(hours=12)
+    assert parse_age(" 2W ") == timedelta(weeks=2)
+
+
+def test_moments_without_a_zone_are_utc() -> None:
+    assert parse_moment("2025-01-31") == datetime(2025, 1, 31, tzinfo=UTC)
+    assert parse_moment("2025-01-31T08:00:00+01:00") == datetime(2025, 1, 31, 7, tzinfo=UTC)
