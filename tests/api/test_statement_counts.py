@@ -50,6 +50,9 @@ async def test_lists_cost_the_same_for_1_and_50_articles(
     one = await _statements(sql, client, "GET", "/api/articles/feed?limit=1", headers=bob.auth)
     fifty = await _statements(sql, client, "GET", "/api/articles/feed?limit=50", headers=bob.auth)
     assert one == fifty
+    one = await _statements(sql, client, "GET", "/api/user/articles?limit=1", headers=alice.auth)
+    fifty = await _statements(sql, client, "GET", "/api/user/articles?limit=50", headers=alice.auth)
+    assert one == fifty
 
 
 async def test_a_page_of_articles_takes_few_statements(
