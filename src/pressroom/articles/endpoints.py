@@ -94,9 +94,10 @@ async def create_article(
 
 
 @router.get("/articles/{slug}", response_model=ArticleResponse)
-async def get_article(slug: str, session: DbSession, viewer: OptionalUser) -> ArticleResponse:
+async def get_article(slug: str, session: DbSession, viewer: OptionalUser) -> Response:
     """One article, with its body."""
-    return ArticleResponse(article=await service.get_article(session, slug, viewer))
+    article = await service.get_article(session, slug, viewer)
+    return json_response(ArticleResponse.model_construct(article=article))
 
 
 @router.put("/articles/{slug}", response_model=ArticleResponse)

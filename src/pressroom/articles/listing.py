@@ -1,4 +1,5 @@
-"""Pages of articles: the site-wide list and its filters, the feed, search, an author's own.
+"""Articles as readers see them: pages (the site-wide list and its filters, the feed,
+search, an author's own) and single articles, all from the same summary row.
 
 A page is two statements whatever its size: the page itself, one row per article with
 everything a list shows (author, tags, favorites, the viewer's flags as correlated
@@ -315,3 +316,30 @@ async def list_own_page(
 ) -> Page:
     page, count = own_statements(status, after is not None)
     return await _read(session, page, count, _window(limit, offset, after, author_id), limit)
+
+
+@lru_cache(maxsize=4)
+def article_statement(by_slug: bool, signed_in: bool) -> Select[Any]:
+    """One article's summary row, body and author id, by slug or by id, in any state."""
+    key = Article.slug == bindparam("slug") if by_slug else Article.id == bindparam("id")
+    return (
+        select(*_summary_columns(signed_in), Article.author_id)
+        .join(User, User.id == Article.author_id)
+        .where(key)
+    )
+
+
+async def article_row(
+    session: AsyncSession,
+    *,
+    slug: str | None = None,
+    article_id: int | None = None,
+    viewer_id: int | None,
+) -> Row[Any] | None:
+    """The row :func:`article_statement` reads, in one statement; None if there is none."""
+    values: dict[str, Any] = {"slug": slug} if slug is not None else {"id": article_id}
+    if viewer_id is not None:
+        values["viewer_id"] = viewer_id
+    statement = article_statement(slug is not None, viewer_id is not None)
+    row: Row[Any] | None = (await session.execute(statement, values)).one_or_none()
+    return row

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-
 from sqlalchemy import (
     Select,
-    case,
     delete,
-    func,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,21 +20,6 @@ def by_slug_statement(slug: str) -> Select[Article]:
 
 async def get_by_slug(session: AsyncSession, slug: str) -> Article | None:
     return await session.scalar(by_slug_statement(slug))
-
-
-async def favorite_stats(
-    session: AsyncSession, article_ids: Collection[int], viewer_id: int | None
-) -> dict[int, tuple[int, bool]]:
-    """Favorite count and whether the viewer is among them, per article, in one statement."""
-    if not article_ids:
-        return {}
-    mine = func.max(case((favorites.c.user_id == (viewer_id or -1), 1), else_=0))
-    rows = await session.execute(
-        select(favorites.c.article_id, func.count(), mine)
-        .where(favorites.c.article_id.in_(set(article_ids)))
-        .group_by(favorites.c.article_id)
-    )
-    return {article_id: (count, bool(flag)) for article_id, count, flag in rows}
 
 
 async def add_favorite(session: AsyncSession, user_id: int, article_id: int) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -27,7 +26,6 @@ from pressroom.kit.slugs import slugify
 from pressroom.kit.timefmt import iso_ms
 from pressroom.models import Article, User
 from pressroom.models.articles import ArticleStatus, unique_slug
-from pressroom.profiles import repository as profiles
 from pressroom.profiles.schemas import Profile
 from pressroom.tags import repository as tags
 
@@ -57,43 +55,21 @@ def _publication_time(
     return current
 
 
-async def summarize(
-    session: AsyncSession, articles: Sequence[Article], viewer: User | None
-) -> list[ArticleSummary]:
-    """Articles with their tags, favorites and author, in three statements for any number."""
-    ids = [article.id for article in articles]
-    viewer_id = viewer.id if viewer else None
-    tag_names = await tags.names_by_article(session, ids)
-    stats = await repository.favorite_stats(session, ids, viewer_id)
-    followed = await profiles.followed_among(
-        session, viewer_id, {article.author_id for article in articles}
+async def _in_full(row: Row[Any]) -> ArticleOut:
+    """An article row with its Markdown body and that body as safe HTML."""
+    return ArticleOut.model_construct(
+        **dict(_summary_of(row)), body=row.body, bodyHtml=await render_markdown_async(row.body)
     )
-    return [
-        ArticleSummary(
-            slug=article.slug,
-            title=article.title,
-            description=article.description,
-            tagList=tag_names.get(article.id, []),
-            createdAt=iso_ms(article.created_at),
-            updatedAt=iso_ms(article.updated_at),
-            favorited=stats.get(article.id, (0, False))[1],
-            favoritesCount=stats.get(article.id, (0, False))[0],
-            author=Profile.of(article.author, following=article.author_id in followed),
-            status=status_of(article.published_at),
-            publishedAt=iso_ms(article.published_at) if article.published_at else None,
-            version=article.version,
-            readingTimeMinutes=reading_time_minutes(article.body),
-        )
-        for article in articles
-    ]
 
 
 async def present(session: AsyncSession, article: Article, viewer: User | None) -> ArticleOut:
-    """One article in full: the summary, its Markdown body and that body as safe HTML."""
-    summary = (await summarize(session, [article], viewer))[0]
-    return ArticleOut(
-        **dict(summary), body=article.body, bodyHtml=await render_markdown_async(article.body)
+    """``article`` as it now stands in this transaction, read back in one statement."""
+    row = await listing.article_row(
+        session, article_id=article.id, viewer_id=viewer.id if viewer else None
     )
+    if row is None:
+        raise NotFound("article", "not found")
+    return await _in_full(row)
 
 
 def _position(cursor: str | None, *, ranked: bool = False) -> Position | None:
@@ -178,8 +154,14 @@ async def _own(session: AsyncSession, slug: str, viewer: User) -> Article:
 
 
 async def get_article(session: AsyncSession, slug: str, viewer: User | None) -> ArticleOut:
-    article = await visible_article(session, slug, viewer)
-    return await present(session, article, viewer)
+    viewer_id = viewer.id if viewer else None
+    row = await listing.article_row(session, slug=slug, viewer_id=viewer_id)
+    # Drafts and scheduled articles exist only for their author.
+    if row is None or not (
+        status_of(row.published_at) is ArticleStatus.PUBLISHED or row.author_id == viewer_id
+    ):
+        raise NotFound("article", "not found")
+    return await _in_full(row)
 
 
 async def create_article(session: AsyncSession, data: NewArticle, author: User) -> ArticleOut:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Collection, Sequence
 
 from sqlalchemy import Select, delete, func, insert, select
@@ -47,24 +46,6 @@ def counts_statement() -> Select[str, int]:
 
 async def list_counts(session: AsyncSession) -> list[tuple[str, int]]:
     return [(name, uses) for name, uses in await session.execute(counts_statement())]
-
-
-async def names_by_article(
-    session: AsyncSession, article_ids: Collection[int]
-) -> dict[int, list[str]]:
-    """Each article's tag names, alphabetically: one statement for a whole page."""
-    if not article_ids:
-        return {}
-    rows = await session.execute(
-        select(article_tags.c.article_id, Tag.name)
-        .join(Tag, Tag.id == article_tags.c.tag_id)
-        .where(article_tags.c.article_id.in_(set(article_ids)))
-        .order_by(Tag.name)
-    )
-    names: dict[int, list[str]] = defaultdict(list)
-    for article_id, name in rows:
-        names[article_id].append(name)
-    return names
 
 
 async def _ids_by_name(session: AsyncSession, names: Collection[str]) -> dict[str, int]:
