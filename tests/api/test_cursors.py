@@ -26,12 +26,16 @@ def test_junk_cursors_are_refused(junk: str) -> None:
 async def _walk(client: httpx.AsyncClient, path: str, headers: dict[str, str]) -> list[str]:
     titles: list[str] = []
     cursor: str | None = None
+    totals: set[int] = set()
     for _ in range(20):
         query = f"&cursor={cursor}" if cursor else ""
         page = (await client.get(f"{path}{query}", headers=headers)).json()
         titles += [a["title"] for a in page["articles"]]
+        totals.add(page["articlesCount"])
         cursor = page["nextCursor"]
         if cursor is None:
+            # The total counts the whole list, not what is left after the cursor.
+            assert totals == {len(titles)}
             return titles
     raise AssertionError("cursor pages never ended")
 

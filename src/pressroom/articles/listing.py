@@ -192,7 +192,6 @@ def _page_of(statement: Select[Any], key: ColumnLike, shape: Shape) -> Select[An
     """
     page = (
         statement.with_only_columns(Article.id, key.label("sort_key"), maintain_column_froms=True)
-        .where(*(_after(key) if shape.after_cursor else []))
         .order_by(key.desc(), Article.id.desc())
         .limit(bindparam("rows", type_=Integer))
         .offset(bindparam("skip", type_=Integer))
@@ -208,12 +207,24 @@ def _page_of(statement: Select[Any], key: ColumnLike, shape: Shape) -> Select[An
 
 
 def _published(shape: Shape) -> tuple[Select[Any], ColumnLike]:
-    """Visible articles matching the shape's filters, and the key they sort by."""
-    statement = select(Article).where(Article.is_published, *_conditions(shape.criteria))
-    if shape.criteria.query is None:
-        return statement, Article.published_at
-    found = search.matches(shape.dialect, searchable=shape.searchable)
-    return statement.join(found, found.c.article_id == Article.id), found.c.rank
+    """Visible articles matching the shape's filters (after its cursor), and their sort key.
+
+    The cursor's bound comes first: given two upper bounds on one column, SQLite seeks on
+    the first it meets, and the other is "published by now".
+    """
+    found = None
+    key: ColumnLike = Article.published_at
+    if shape.criteria.query is not None:
+        found = search.matches(shape.dialect, searchable=shape.searchable)
+        key = found.c.rank
+    statement = select(Article).where(
+        *(_after(key) if shape.after_cursor else []),
+        Article.is_published,
+        *_conditions(shape.criteria),
+    )
+    if found is None:
+        return statement, key
+    return statement.join(found, found.c.article_id == Article.id), key
 
 
 @lru_cache(maxsize=256)
@@ -299,9 +310,10 @@ def own_statements(
     conditions = [Article.author_id == bindparam("viewer_id", type_=Integer)]
     if status is not None:
         conditions.append(_status_condition(status))
-    statement = select(Article).where(*conditions)
+    after = _after(Article.created_at) if after_cursor else []
+    statement = select(Article).where(*after, *conditions)
     shape = Shape(ArticleFilter(), "", signed_in=True, after_cursor=after_cursor)
-    count = statement.with_only_columns(func.count(), maintain_column_froms=True)
+    count = select(func.count()).select_from(Article).where(*conditions)
     return _page_of(statement, Article.created_at, shape), count
 
 
