@@ -31,7 +31,7 @@ class ContentDatabase:
     database: ScratchDatabase
     engine: Engine
 
-    def run(self, *args: str, stdin: str | None = None) -> Result:
+    def run(self, *args: str, stdin: str | bytes | None = None) -> Result:
         """``pressroom ARGS`` against this database, as a pipe would run it (no terminal)."""
         url = self.database.url.render_as_string(hide_password=False)
         get_settings.cache_clear()

@@ -10,7 +10,6 @@ import itertools
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,10 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
 
-from pressroom.cli import app
-from pressroom.config import get_settings
 from pressroom.db import migrate
 from pressroom.db.engine import create_sync_engine
 from pressroom.models import Tag, User, article_tags, favorites, follows
@@ -30,31 +26,14 @@ from pressroom.transfer.format import UNUSABLE_PASSWORD
 from tests.conftest import settings_for
 from tests.databases import ScratchDatabase, create_scratch, drop_scratch
 from tests.factories import make_article, make_comment, make_user
+from tests.transfer.content_db import ContentDatabase
 
 _files = itertools.count(1)
 T0 = datetime(2024, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
 
 
-@dataclass
-class Side:
+class Side(ContentDatabase):
     """One database the commands run against."""
-
-    database: ScratchDatabase
-    engine: Engine
-
-    def run(self, *args: str, stdin: bytes | None = None) -> Result:
-        """``pressroom ARGS`` with this database configured."""
-        url = self.database.url.render_as_string(hide_password=False)
-        get_settings.cache_clear()
-        try:
-            return CliRunner().invoke(
-                app,
-                list(args),
-                input=stdin,
-                env={"PRESSROOM_DATABASE_URL": url, "PRESSROOM_LOG_LEVEL": "WARNING"},
-            )
-        finally:
-            get_settings.cache_clear()
 
     def export(self, tmp_path: Path, *flags: str) -> bytes:
         out = tmp_path / f"export-{next(_files)}.jsonl"
