@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from pressroom.api.fields import INTEGER_MAX
-from pressroom.api.responses import json_response
+from pressroom.api.responses import json_body
 from pressroom.articles import service
 from pressroom.articles.listing import ArticleFilter
 from pressroom.articles.schemas import (
@@ -61,7 +61,7 @@ async def list_articles(
     """
     query = q.strip() if q else None
     criteria = ArticleFilter(tag=tag, author=author, favorited_by=favorited, query=query or None)
-    return json_response(
+    return json_body(
         await service.list_articles(
             session, criteria, viewer, limit=limit, offset=offset, cursor=cursor
         )
@@ -78,7 +78,7 @@ async def feed(
 ) -> Response:
     """Articles by the authors the signed-in user follows, newest first."""
     criteria = ArticleFilter(feed_of=viewer.id)
-    return json_response(
+    return json_body(
         await service.list_articles(
             session, criteria, viewer, limit=limit, offset=offset, cursor=cursor
         )
@@ -88,26 +88,25 @@ async def feed(
 @router.post("/articles", status_code=status.HTTP_201_CREATED, response_model=ArticleResponse)
 async def create_article(
     body: NewArticleRequest, session: DbSession, viewer: CurrentUser
-) -> ArticleResponse:
+) -> Response:
     """Write an article; duplicate titles get distinct slugs."""
-    return ArticleResponse(article=await service.create_article(session, body.article, viewer))
+    article = await service.create_article(session, body.article, viewer)
+    return json_body({"article": article}, status_code=status.HTTP_201_CREATED)
 
 
 @router.get("/articles/{slug}", response_model=ArticleResponse)
 async def get_article(slug: str, session: DbSession, viewer: OptionalUser) -> Response:
     """One article, with its body."""
     article = await service.get_article(session, slug, viewer)
-    return json_response(ArticleResponse.model_construct(article=article))
+    return json_body({"article": article})
 
 
 @router.put("/articles/{slug}", response_model=ArticleResponse)
 async def update_article(
     slug: str, body: UpdateArticleRequest, session: DbSession, viewer: CurrentUser
-) -> ArticleResponse:
+) -> Response:
     """Change an article (its author only)."""
-    return ArticleResponse(
-        article=await service.update_article(session, slug, body.article, viewer)
-    )
+    return json_body({"article": await service.update_article(session, slug, body.article, viewer)})
 
 
 @router.delete("/articles/{slug}", status_code=status.HTTP_204_NO_CONTENT)
@@ -118,30 +117,30 @@ async def delete_article(slug: str, session: DbSession, viewer: CurrentUser) -> 
 
 
 @router.post("/articles/{slug}/favorite", response_model=ArticleResponse)
-async def favorite(slug: str, session: DbSession, viewer: CurrentUser) -> ArticleResponse:
+async def favorite(slug: str, session: DbSession, viewer: CurrentUser) -> Response:
     """Favorite an article (twice is harmless)."""
-    return ArticleResponse(article=await service.favorite(session, slug, viewer))
+    return json_body({"article": await service.favorite(session, slug, viewer)})
 
 
 @router.delete("/articles/{slug}/favorite", response_model=ArticleResponse)
-async def unfavorite(slug: str, session: DbSession, viewer: CurrentUser) -> ArticleResponse:
+async def unfavorite(slug: str, session: DbSession, viewer: CurrentUser) -> Response:
     """Take a favorite back."""
-    return ArticleResponse(article=await service.unfavorite(session, slug, viewer))
+    return json_body({"article": await service.unfavorite(session, slug, viewer)})
 
 
 @router.post("/articles/{slug}/publish", response_model=ArticleResponse)
 async def publish(
     slug: str, session: DbSession, viewer: CurrentUser, body: PublishRequest | None = None
-) -> ArticleResponse:
+) -> Response:
     """Publish an article now, or schedule it with ``publishAt`` (its author only)."""
     at = body.publishAt if body else None
-    return ArticleResponse(article=await service.publish(session, slug, viewer, at))
+    return json_body({"article": await service.publish(session, slug, viewer, at)})
 
 
 @router.post("/articles/{slug}/unpublish", response_model=ArticleResponse)
-async def unpublish(slug: str, session: DbSession, viewer: CurrentUser) -> ArticleResponse:
+async def unpublish(slug: str, session: DbSession, viewer: CurrentUser) -> Response:
     """Turn an article back into a draft (its author only)."""
-    return ArticleResponse(article=await service.unpublish(session, slug, viewer))
+    return json_body({"article": await service.unpublish(session, slug, viewer)})
 
 
 @router.get("/user/articles", response_model=ArticlesResponse)
@@ -154,6 +153,6 @@ async def my_articles(
     cursor: Cursor = None,
 ) -> Response:
     """The signed-in author's own articles: drafts, scheduled and published."""
-    return json_response(
+    return json_body(
         await service.list_own(session, viewer, status, limit=limit, offset=offset, cursor=cursor)
     )

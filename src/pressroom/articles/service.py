@@ -13,9 +13,6 @@ from pressroom.articles import listing, repository
 from pressroom.articles.listing import ArticleFilter
 from pressroom.articles.rendering import reading_time_minutes, render_markdown_async
 from pressroom.articles.schemas import (
-    ArticleOut,
-    ArticlesResponse,
-    ArticleSummary,
     NewArticle,
     UpdateArticle,
 )
@@ -26,7 +23,6 @@ from pressroom.kit.slugs import slugify
 from pressroom.kit.timefmt import iso_ms
 from pressroom.models import Article, User
 from pressroom.models.articles import ArticleStatus, unique_slug
-from pressroom.profiles.schemas import Profile
 from pressroom.tags import repository as tags
 
 STALE = "was changed by someone else since you loaded it; reload it and try again"
@@ -55,14 +51,19 @@ def _publication_time(
     return current
 
 
-async def _in_full(row: Row[Any]) -> ArticleOut:
-    """An article row with its Markdown body and that body as safe HTML."""
-    return ArticleOut.model_construct(
-        **dict(_summary_of(row)), body=row.body, bodyHtml=await render_markdown_async(row.body)
-    )
+# An article on the wire, in the shape of ArticleSummary or ArticleOut (see api.responses).
+ArticleJSON = dict[str, Any]
 
 
-async def present(session: AsyncSession, article: Article, viewer: User | None) -> ArticleOut:
+async def _in_full(row: Row[Any]) -> ArticleJSON:
+    """An article row with its Markdown body and that body as safe HTML (``ArticleOut``)."""
+    article = _summary_of(row)
+    article["body"] = row.body
+    article["bodyHtml"] = await render_markdown_async(row.body)
+    return article
+
+
+async def present(session: AsyncSession, article: Article, viewer: User | None) -> ArticleJSON:
     """``article`` as it now stands in this transaction, read back in one statement."""
     row = await listing.article_row(
         session, article_id=article.id, viewer_id=viewer.id if viewer else None
@@ -85,35 +86,38 @@ def _position(cursor: str | None, *, ranked: bool = False) -> Position | None:
     return position
 
 
-def _summary_of(row: Row[Any]) -> ArticleSummary:
-    """A list entry from its row; built without validation, the values came from the database."""
-    author = Profile.model_construct(
-        username=row.username, bio=row.bio, image=row.image, following=bool(row.following)
-    )
+def _summary_of(row: Row[Any]) -> ArticleJSON:
+    """A list entry (``ArticleSummary``) from its row."""
     tag_names = sorted(row.tag_names.split(listing.TAG_SEPARATOR)) if row.tag_names else []
-    return ArticleSummary.model_construct(
-        slug=row.slug,
-        title=row.title,
-        description=row.description,
-        tagList=tag_names,
-        createdAt=iso_ms(row.created_at),
-        updatedAt=iso_ms(row.updated_at),
-        favorited=bool(row.favorited),
-        favoritesCount=row.favorites_count,
-        author=author,
-        status=status_of(row.published_at),
-        publishedAt=iso_ms(row.published_at) if row.published_at else None,
-        version=row.version,
-        readingTimeMinutes=reading_time_minutes(row.body),
-    )
+    return {
+        "slug": row.slug,
+        "title": row.title,
+        "description": row.description,
+        "tagList": tag_names,
+        "createdAt": iso_ms(row.created_at),
+        "updatedAt": iso_ms(row.updated_at),
+        "favorited": bool(row.favorited),
+        "favoritesCount": row.favorites_count,
+        "author": {
+            "username": row.username,
+            "bio": row.bio,
+            "image": row.image,
+            "following": bool(row.following),
+        },
+        "status": status_of(row.published_at).value,
+        "publishedAt": iso_ms(row.published_at) if row.published_at else None,
+        "version": row.version,
+        "readingTimeMinutes": reading_time_minutes(row.body),
+    }
 
 
-def _listing(page: listing.Page) -> ArticlesResponse:
-    return ArticlesResponse.model_construct(
-        articles=[_summary_of(row) for row in page.rows],
-        articlesCount=page.total,
-        nextCursor=encode_cursor(page.next) if page.next else None,
-    )
+def _listing(page: listing.Page) -> dict[str, Any]:
+    """A page of articles in the shape of ``ArticlesResponse``."""
+    return {
+        "articles": [_summary_of(row) for row in page.rows],
+        "articlesCount": page.total,
+        "nextCursor": encode_cursor(page.next) if page.next else None,
+    }
 
 
 async def list_articles(
@@ -124,7 +128,7 @@ async def list_articles(
     limit: int,
     offset: int,
     cursor: str | None = None,
-) -> ArticlesResponse:
+) -> dict[str, Any]:
     """A page of visible articles, by offset or after a cursor from the previous page."""
     after = _position(cursor, ranked=criteria.ranked)
     page = await listing.list_page(
@@ -153,7 +157,7 @@ async def _own(session: AsyncSession, slug: str, viewer: User) -> Article:
     return article
 
 
-async def get_article(session: AsyncSession, slug: str, viewer: User | None) -> ArticleOut:
+async def get_article(session: AsyncSession, slug: str, viewer: User | None) -> ArticleJSON:
     viewer_id = viewer.id if viewer else None
     row = await listing.article_row(session, slug=slug, viewer_id=viewer_id)
     # Drafts and scheduled articles exist only for their author.
@@ -164,7 +168,7 @@ async def get_article(session: AsyncSession, slug: str, viewer: User | None) -> 
     return await _in_full(row)
 
 
-async def create_article(session: AsyncSession, data: NewArticle, author: User) -> ArticleOut:
+async def create_article(session: AsyncSession, data: NewArticle, author: User) -> ArticleJSON:
     article = Article(
         title=data.title,
         description=data.description,
@@ -181,7 +185,7 @@ async def create_article(session: AsyncSession, data: NewArticle, author: User) 
 
 async def update_article(
     session: AsyncSession, slug: str, data: UpdateArticle, viewer: User
-) -> ArticleOut:
+) -> ArticleJSON:
     article = await _own(session, slug, viewer)
     stale_version = data.version is not None and data.version != article.version
     stale_time = data.updatedAt is not None and iso_ms(data.updatedAt) != iso_ms(article.updated_at)
@@ -210,13 +214,13 @@ async def delete_article(session: AsyncSession, slug: str, viewer: User) -> None
     await repository.delete_article(session, article.id)
 
 
-async def favorite(session: AsyncSession, slug: str, viewer: User) -> ArticleOut:
+async def favorite(session: AsyncSession, slug: str, viewer: User) -> ArticleJSON:
     article = await visible_article(session, slug, viewer)
     await repository.add_favorite(session, viewer.id, article.id)
     return await present(session, article, viewer)
 
 
-async def unfavorite(session: AsyncSession, slug: str, viewer: User) -> ArticleOut:
+async def unfavorite(session: AsyncSession, slug: str, viewer: User) -> ArticleJSON:
     article = await visible_article(session, slug, viewer)
     await repository.remove_favorite(session, viewer.id, article.id)
     return await present(session, article, viewer)
@@ -232,7 +236,7 @@ async def _flush_or_stale(session: AsyncSession) -> None:
 
 async def _set_publication(
     session: AsyncSession, slug: str, viewer: User, published_at: datetime | None
-) -> ArticleOut:
+) -> ArticleJSON:
     article = await _own(session, slug, viewer)
     article.published_at = published_at
     article.updated_at = utc_now()
@@ -242,12 +246,12 @@ async def _set_publication(
 
 async def publish(
     session: AsyncSession, slug: str, viewer: User, at: datetime | None
-) -> ArticleOut:
+) -> ArticleJSON:
     """Publish now, or schedule for ``at``."""
     return await _set_publication(session, slug, viewer, at or utc_now())
 
 
-async def unpublish(session: AsyncSession, slug: str, viewer: User) -> ArticleOut:
+async def unpublish(session: AsyncSession, slug: str, viewer: User) -> ArticleJSON:
     """Back to a draft: invisible to everyone but its author."""
     return await _set_publication(session, slug, viewer, None)
 
@@ -260,7 +264,7 @@ async def list_own(
     limit: int,
     offset: int,
     cursor: str | None = None,
-) -> ArticlesResponse:
+) -> dict[str, Any]:
     """The signed-in author's articles in any state."""
     page = await listing.list_own_page(
         session, viewer.id, status, limit=limit, offset=offset, after=_position(cursor)

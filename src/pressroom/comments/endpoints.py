@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
+from pressroom.api.responses import json_body
 from pressroom.comments import service
 from pressroom.comments.schemas import CommentResponse, CommentsResponse, NewCommentRequest
 from pressroom.db.deps import DbSession
@@ -13,9 +14,10 @@ router = APIRouter(tags=["comments"])
 
 
 @router.get("/articles/{slug}/comments", response_model=CommentsResponse)
-async def list_comments(slug: str, session: DbSession, viewer: OptionalUser) -> CommentsResponse:
+async def list_comments(slug: str, session: DbSession, viewer: OptionalUser) -> Response:
     """An article's comments, oldest first."""
-    return CommentsResponse(comments=await service.list_comments(session, slug, viewer))
+    comments = await service.list_comments(session, slug, viewer)
+    return json_body({"comments": comments})
 
 
 @router.post(

@@ -7,5 +7,7 @@ from datetime import UTC, datetime
 
 def iso_ms(moment: datetime) -> str:
     """``2026-11-24T10:11:12.345Z``: the same string on every read of the same row."""
-    utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    # isoformat ends in "+00:00" for UTC; the wire format wants "Z".
+    return moment.isoformat(timespec="milliseconds")[:-6] + "Z"
