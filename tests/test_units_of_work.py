@@ -15,6 +15,7 @@ from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pressroom.app import create_app
 from pressroom.db import migrate
 from pressroom.db.deps import DbSession
 from pressroom.db.engine import create_async_db_engine, create_sync_engine
@@ -25,6 +26,7 @@ from pressroom.db.session import (
     make_sync_sessionmaker,
     transaction,
 )
+from pressroom.db.urls import Backend
 from pressroom.models import Article, Tag, User
 from tests.conftest import settings_for
 from tests.databases import ScratchDatabase
@@ -118,6 +120,22 @@ async def test_async_transaction_rolls_back_on_error(
     assert _counts(clean) == (1, 0, 0)
 
 
+async def _in_transaction(session: DbSession) -> dict[str, bool]:
+    """Whether the driver holds a transaction open after a first statement."""
+    await session.execute(select(1))
+    if session.get_bind().dialect.name in ("mysql", "mariadb"):
+        return {"transaction": bool(await session.scalar(text("SELECT @@in_transaction")))}
+    raw = await (await session.connection()).get_raw_connection()
+    driver: Any = raw.driver_connection
+    # asyncpg's connection, or aiosqlite's wrapper around sqlite3's.
+    open_now = (
+        driver.is_in_transaction()
+        if hasattr(driver, "is_in_transaction")
+        else (driver._conn.in_transaction)
+    )
+    return {"transaction": bool(open_now)}
+
+
 def _app(engine: AsyncEngine) -> FastAPI:
     app = FastAPI()
     app.state.sessions = RequestSessions.on(engine)
@@ -138,22 +156,6 @@ def _app(engine: AsyncEngine) -> FastAPI:
         session.add(_user(name))
         return {"created": name}
 
-    @app.get("/in-transaction")
-    async def in_transaction(session: DbSession) -> dict[str, bool]:
-        """Whether the driver holds a transaction open after a first statement."""
-        await session.execute(select(1))
-        if session.get_bind().dialect.name in ("mysql", "mariadb"):
-            return {"transaction": bool(await session.scalar(text("SELECT @@in_transaction")))}
-        raw = await (await session.connection()).get_raw_connection()
-        driver: Any = raw.driver_connection
-        # asyncpg's connection, or aiosqlite's wrapper around sqlite3's.
-        open_now = (
-            driver.is_in_transaction()
-            if hasattr(driver, "is_in_transaction")
-            else (driver._conn.in_transaction)
-        )
-        return {"transaction": bool(open_now)}
-
     return app
 
 
@@ -168,13 +170,18 @@ async def test_a_read_request_cannot_change_data(
 
 
 async def test_reads_skip_the_transaction_on_server_databases(
-    async_committing_engine: AsyncEngine,
+    fresh_database: ScratchDatabase, clean: Engine
 ) -> None:
-    transport = httpx.ASGITransport(app=_app(async_committing_engine))
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    app = create_app(settings_for(fresh_database, jwt_secret="x" * 40))
+    app.get("/in-transaction")(_in_transaction)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+    ):
         response = await client.get("/in-transaction")
-    # SQLite keeps its (free) transactions; PostgreSQL and MySQL save two round trips.
-    expected = async_committing_engine.dialect.name == "sqlite"
+    # SQLite keeps its (free) transactions; PostgreSQL and MySQL read in autocommit.
+    expected = fresh_database.backend is Backend.SQLITE
     assert response.json() == {"transaction": expected}
 
 

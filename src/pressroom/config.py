@@ -20,6 +20,11 @@ class Settings(BaseSettings):
         DEFAULT_DATABASE_URL,
         description="Database URL, async or sync form; SQLite, PostgreSQL or MySQL/MariaDB.",
     )
+    read_database_url: str | None = Field(
+        None,
+        description="Where read requests go (a read replica or its pooler); "
+        "default: the database URL.",
+    )
     data_dir: Path = Field(
         Path("var"), description="Folder for the embedded database and generated secrets."
     )

@@ -21,29 +21,21 @@ def make_async_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSess
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-def make_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions for requests that only read: no BEGIN and COMMIT round trips on a server.
-
-    Each statement runs on its own (autocommit), so a page and its total may come from
-    snapshots a moment apart; nothing is written, so nothing can be half-written. SQLite
-    keeps its transactions: they cost no round trip there, and the engine opens them with
-    an explicit BEGIN that autocommit would leave open.
-    """
-    if engine.dialect.name == "sqlite":
-        return make_async_sessionmaker(engine)
-    return make_async_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
-
-
 @dataclass(frozen=True)
 class RequestSessions:
-    """Where a web request's session comes from: writes get a transaction, reads need none."""
+    """Where a web request's session comes from: writes get a transaction, reads need none.
+
+    Reads may come from another engine than writes (see ``create_async_read_engine``): a
+    page and its total may then see snapshots a moment apart, and nothing a read does is
+    written, so nothing can be half-written.
+    """
 
     write: async_sessionmaker[AsyncSession]
     read: async_sessionmaker[AsyncSession]
 
     @classmethod
-    def on(cls, engine: AsyncEngine) -> RequestSessions:
-        return cls(make_async_sessionmaker(engine), make_read_sessionmaker(engine))
+    def on(cls, engine: AsyncEngine, read_engine: AsyncEngine | None = None) -> RequestSessions:
+        return cls(make_async_sessionmaker(engine), make_async_sessionmaker(read_engine or engine))
 
     @classmethod
     def shared(cls, factory: async_sessionmaker[AsyncSession]) -> RequestSessions:
