@@ -1,11 +1,11 @@
 """Articles as readers see them: pages (the site-wide list and its filters, the feed,
 search, an author's own) and single articles, all from the same summary row.
 
-A page is two statements whatever its size: the page itself, one row per article with
-everything a list shows (author, tags, favorites, the viewer's flags as correlated
-subqueries), and its total. Both are built once per *shape* of request (which filters,
-signed in or not, after a cursor or not) with every value a bound parameter, then reused:
-building and hashing a statement costs more than running it on a page of ten.
+A page is one statement whatever its size: one row per article with everything a list
+shows (author, tags, favorites, the viewer's flags as correlated subqueries) and the
+list's total. Statements are built once per *shape* of request (which filters, signed in
+or not, after a cursor or not) with every value a bound parameter, then reused: building
+and hashing a statement costs more than running it on a page of ten.
 """
 
 from __future__ import annotations
@@ -229,8 +229,14 @@ def _published(shape: Shape) -> tuple[Select[Any], ColumnLike]:
 
 @lru_cache(maxsize=256)
 def page_statement(shape: Shape) -> Select[Any]:
+    """The page's rows, each carrying the list's total: one round trip for both."""
     statement, key = _published(shape)
-    return _page_of(statement, key, shape)
+    return _with_total(_page_of(statement, key, shape), count_statement(shape))
+
+
+def _with_total(page: Select[Any], count: Select[Any]) -> Select[Any]:
+    # Uncorrelated, so every database computes it once per statement, not once per row.
+    return page.add_columns(count.scalar_subquery().label("total"))
 
 
 @lru_cache(maxsize=256)
@@ -260,8 +266,10 @@ def _window(
 async def _read(
     session: AsyncSession, page: Select[Any], count: Select[Any], values: dict[str, Any], limit: int
 ) -> Page:
+    """One statement; a second only for a page past the end, which has no row to carry the
+    total."""
     rows = (await session.execute(page, values)).all()
-    total = await session.scalar(count, values) or 0
+    total = rows[0].total if rows else (await session.scalar(count, values) or 0)
     if len(rows) <= limit:
         return Page(rows, total, None)
     last = rows[limit - 1]
@@ -314,7 +322,7 @@ def own_statements(
     statement = select(Article).where(*after, *conditions)
     shape = Shape(ArticleFilter(), "", signed_in=True, after_cursor=after_cursor)
     count = select(func.count()).select_from(Article).where(*conditions)
-    return _page_of(statement, Article.created_at, shape), count
+    return _with_total(_page_of(statement, Article.created_at, shape), count), count
 
 
 async def list_own_page(
