@@ -285,7 +285,7 @@ async def list_page(
     offset: int,
     after: Position | None = None,
 ) -> Page:
-    """A page of published articles and its total: two statements whatever the page size."""
+    """A page of published articles and its total, in one statement whatever the page size."""
     dialect = session.get_bind().dialect.name
     values = criteria.parameters() | _window(limit, offset, after, viewer_id)
     wanted = search.search_text(criteria.query, dialect) if criteria.query is not None else None
