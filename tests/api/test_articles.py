@@ -10,6 +10,7 @@ import pytest
 
 from pressroom.articles.schemas import ArticleResponse, ArticlesResponse
 from pressroom.comments.schemas import CommentsResponse
+from pressroom.tags.endpoints import TagCountsResponse, TagsResponse
 from tests.api.conftest import Account
 
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -262,7 +263,7 @@ async def test_a_list_entry_says_what_the_article_itself_says(
 async def test_bodies_built_from_rows_match_their_response_models(
     client: httpx.AsyncClient, alice: Account, bob: Account
 ) -> None:
-    """Lists, single articles and comments skip the response model: hold them to it here."""
+    """Bodies built as dicts skip the response model: hold them to it here."""
     article = await create(client, alice, tagList=["b", "a"])
     await client.post(
         f"/api/articles/{article['slug']}/comments",
@@ -277,6 +278,8 @@ async def test_bodies_built_from_rows_match_their_response_models(
         (ArticlesResponse, "/api/user/articles"),
         (ArticleResponse, f"/api/articles/{article['slug']}"),
         (CommentsResponse, f"/api/articles/{article['slug']}/comments"),
+        (TagsResponse, "/api/tags"),
+        (TagCountsResponse, "/api/tags?withCounts=true"),
     ]
     for model, path in checks:
         response = await client.get(path, headers=bob.auth)

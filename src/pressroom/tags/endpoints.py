@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
+from pressroom.api.responses import json_body
 from pressroom.db.deps import DbSession
 from pressroom.tags import repository
 
@@ -36,12 +37,12 @@ async def list_tags(
             description="Answer `{name, count}` objects instead of plain names.",
         ),
     ] = False,
-) -> TagsResponse | TagCountsResponse:
+) -> Response:
     """Tags in use on published articles, most used first (ties by name).
 
     With `withCounts=true`, each tag comes with the number of published articles using it.
     """
     if with_counts:
         counts = await repository.list_counts(session)
-        return TagCountsResponse(tags=[TagCount(name=n, count=c) for n, c in counts])
-    return TagsResponse(tags=await repository.list_popular(session))
+        return json_body({"tags": [{"name": name, "count": count} for name, count in counts]})
+    return json_body({"tags": await repository.list_popular(session)})

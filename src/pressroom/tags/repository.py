@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from functools import cache
 
 from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from pressroom.models import Article, Tag, article_tags
 TAGS = Base.metadata.tables[Tag.__tablename__]
 
 
+@cache  # built once: the statement has no parameter but the clock, read when it runs
 def popular_statement() -> Select[str]:
     """Names of tags on visible articles, most used first."""
     uses = func.count(article_tags.c.article_id)
@@ -31,6 +33,7 @@ async def list_popular(session: AsyncSession) -> list[str]:
     return list(await session.scalars(popular_statement()))
 
 
+@cache
 def counts_statement() -> Select[str, int]:
     """Each tag on visible articles with how many use it, most used first, ties by name."""
     uses = func.count(article_tags.c.article_id)
