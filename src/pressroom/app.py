@@ -19,7 +19,7 @@ from pressroom.config import Settings, get_settings
 from pressroom.db.deps import DbSession
 from pressroom.db.engine import create_async_db_engine, create_async_read_engine
 from pressroom.db.session import RequestSessions
-from pressroom.db.urls import Backend, backend_of
+from pressroom.db.urls import backend_of
 from pressroom.feeds.endpoints import router as feeds_router
 from pressroom.profiles.endpoints import router as profiles_router
 from pressroom.tags.endpoints import router as tags_router
@@ -40,15 +40,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_async_db_engine(settings)
-        is_sqlite = backend_of(settings.database_url) is Backend.SQLITE
-        read_engine = None if is_sqlite else create_async_read_engine(settings)
+        read_engine = create_async_read_engine(settings)
         app.state.sessions = RequestSessions.on(engine, read_engine)
         try:
             yield
         finally:
             await engine.dispose()
-            if read_engine is not None:
-                await read_engine.dispose()
+            await read_engine.dispose()
 
     app = FastAPI(
         title="pressroom",

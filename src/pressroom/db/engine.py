@@ -45,7 +45,7 @@ def _ensure_sqlite_folder(url: URL) -> None:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int, begin: str) -> None:
     """Pragmas, and SQLAlchemy's documented fix so SQLite honours BEGIN and SAVEPOINT.
 
     The sqlite3 module opens transactions on its own terms and breaks savepoints; taking
@@ -64,7 +64,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(begin)
 
 
 # MySQL's "check constraint violated" (3819) and MariaDB's "CONSTRAINT failed" (4025).
@@ -86,10 +86,20 @@ def _configure_mysql(engine: Engine) -> None:
         return None
 
 
-def _configure(engine: Engine, url: URL, settings: Settings) -> None:
+# SQLite: a deferred transaction that turns into a write fails at once when another writer
+# got there first (its snapshot is stale, so waiting cannot help). The web app's writes
+# therefore take the write lock when they begin, and wait their turn for it; its reads
+# begin deferred, on an engine of their own, and never wait for writers (WAL).
+SQLITE_BEGIN_DEFERRED = "BEGIN"
+SQLITE_BEGIN_FOR_WRITES = "BEGIN IMMEDIATE"
+
+
+def _configure(
+    engine: Engine, url: URL, settings: Settings, sqlite_begin: str = SQLITE_BEGIN_DEFERRED
+) -> None:
     backend = backend_of(url)
     if backend is Backend.SQLITE:
-        _configure_sqlite(engine, settings.sqlite_busy_timeout_ms)
+        _configure_sqlite(engine, settings.sqlite_busy_timeout_ms, sqlite_begin)
     elif backend is Backend.MYSQL:
         _configure_mysql(engine)
     install_slow_query_log(engine, settings.slow_query_ms)
@@ -111,7 +121,7 @@ def create_async_db_engine(settings: Settings, url: str | URL | None = None) -> 
     if backend_of(target) is Backend.SQLITE:
         _ensure_sqlite_folder(target)
     engine = create_async_engine(target, **_engine_options(target, settings))
-    _configure(engine.sync_engine, target, settings)
+    _configure(engine.sync_engine, target, settings, SQLITE_BEGIN_FOR_WRITES)
     return engine
 
 
@@ -121,14 +131,14 @@ def create_async_read_engine(settings: Settings) -> AsyncEngine:
     It has its own pool, pointed at ``read_database_url`` when set (a replica). Its
     connections never open a transaction, so a read costs no BEGIN or COMMIT, and the
     pre-ping on checkout is one round trip instead of three (the asyncpg driver wraps a
-    ping in a transaction of its own when the connection is not in autocommit). SQLite,
-    which pays no round trips, reads through the main engine.
+    ping in a transaction of its own when the connection is not in autocommit). On SQLite,
+    where a transaction costs no round trip, reads keep deferred transactions, so they
+    never queue behind the writers' ``BEGIN IMMEDIATE``.
     """
     target = async_url(settings.read_database_url or settings.database_url)
-    if backend_of(target) is Backend.SQLITE:
-        raise ValueError("SQLite reads through the main engine")
-    engine = create_async_engine(
-        target, isolation_level="AUTOCOMMIT", **_engine_options(target, settings)
-    )
-    _configure(engine.sync_engine, target, settings)
+    options = _engine_options(target, settings)
+    if backend_of(target) is not Backend.SQLITE:
+        options["isolation_level"] = "AUTOCOMMIT"
+    engine = create_async_engine(target, **options)
+    _configure(engine.sync_engine, target, settings, SQLITE_BEGIN_DEFERRED)
     return engine
