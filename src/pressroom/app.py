@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from pressroom import __version__
 from pressroom.api.errors import install_error_handlers
-from pressroom.api.middleware import RefuseControlCharacters
+from pressroom.api.middleware import LimitRequestBody, RefuseControlCharacters
 from pressroom.articles.endpoints import router as articles_router
 from pressroom.comments.endpoints import router as comments_router
 from pressroom.config import Settings, get_settings
@@ -61,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tokens = tokens
     install_error_handlers(app)
     app.add_middleware(RefuseControlCharacters)
+    # The longest article body (200,000 characters, up to 4 bytes each) fits with room.
+    app.add_middleware(LimitRequestBody, max_bytes=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -34,6 +34,11 @@ class Settings(BaseSettings):
     pool_recycle: int = Field(
         1800, ge=-1, description="Seconds before a MySQL connection is replaced."
     )
+    max_body_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        description="Largest request body accepted; a larger one answers 413 unread.",
+    )
     sqlite_busy_timeout_ms: int = Field(
         5000, ge=0, description="How long SQLite waits for a lock before failing."
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -127,3 +128,35 @@ async def test_unknown_fields_are_ignored(client: httpx.AsyncClient, alice: Acco
     )
     assert response.status_code == 201
     assert response.json()["article"]["slug"] == "t"
+
+
+async def test_an_oversized_body_is_413_in_the_envelope_and_stores_nothing(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    article = {"title": "Big", "description": "d", "body": "x" * 2_000_000}
+    response = await client.post("/api/articles", headers=alice.auth, json={"article": article})
+    assert response.status_code == 413
+    assert response.json() == {"errors": {"body": ["is larger than 1048576 bytes"]}}
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it arrives
+        yield b'{"article": {"title": "Big", "description": "d", "body": "'
+        for _ in range(40):
+            yield b"x" * 50_000
+        yield b'"}}'
+
+    response = await client.post(
+        "/api/articles",
+        headers=alice.auth | {"Content-Type": "application/json"},
+        content=chunks(),
+    )
+    assert response.status_code == 413
+    assert set(response.json()) == {"errors"}
+    assert (await client.get("/api/articles")).json()["articlesCount"] == 0
+
+
+async def test_the_longest_allowed_body_still_fits(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    article = {"title": "Long", "description": "d", "body": "é" * 200_000}  # 2 bytes each
+    response = await client.post("/api/articles", headers=alice.auth, json={"article": article})
+    assert response.status_code == 201, response.text[:200]
