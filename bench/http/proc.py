@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,6 +77,27 @@ def cpu_ms_between(before: dict[int, int], after: dict[int, int]) -> float:
     return ticks * 1000 / CLOCK_TICKS
 
 
+class Repeating:
+    """Calls ``sample`` every ``seconds`` on a background thread until it is stopped."""
+
+    def __init__(self, sample: Callable[[], None], seconds: float) -> None:
+        self._sample = sample
+        self._seconds = seconds
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._seconds):
+            self._sample()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 @dataclass
 class BackendCpu:
     """CPU of a database's PostgreSQL backends over a window, sampled in the background.
@@ -88,26 +110,20 @@ class BackendCpu:
     every_seconds: float = 0.25
     _start: dict[int, int] = field(default_factory=dict)
     _latest: dict[int, int] = field(default_factory=dict)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    _sampler: Repeating | None = None
 
     def _sample(self) -> None:
         self._latest |= cpu_ticks(postgres_backends(self.database))
 
-    def _run(self) -> None:
-        while not self._stop.wait(self.every_seconds):
-            self._sample()
-
     def __enter__(self) -> BackendCpu:
         self._start = cpu_ticks(postgres_backends(self.database))
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self._sampler = Repeating(self._sample, self.every_seconds)
+        self._sampler.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
+        if self._sampler is not None:
+            self._sampler.stop()
         self._sample()
 
     @property
@@ -127,8 +143,7 @@ class PeakMemory:
     roots: dict[str, int]
     every_seconds: float = 1.0
     peak_bytes: dict[str, int] = field(default_factory=dict)
-    _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
+    _sampler: Repeating | None = None
 
     def sample(self) -> None:
         for name, root in self.roots.items():
@@ -137,17 +152,12 @@ class PeakMemory:
                 if found is not None and found.rss_bytes > self.peak_bytes.get(name, 0):
                     self.peak_bytes[name] = found.rss_bytes
 
-    def _run(self) -> None:
-        while not self._stop.wait(self.every_seconds):
-            self.sample()
-
     def __enter__(self) -> PeakMemory:
         self.sample()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
+        self._sampler = Repeating(self.sample, self.every_seconds)
+        self._sampler.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
+        if self._sampler is not None:
+            self._sampler.stop()
