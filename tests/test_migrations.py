@@ -14,7 +14,16 @@ from pressroom.db.base import Base
 from pressroom.models.search import is_search_object
 from tests.databases import ScratchDatabase
 
-EXPECTED_TABLES = {"users", "articles", "tags", "article_tags", "comments", "follows", "favorites"}
+EXPECTED_TABLES = {
+    "users",
+    "articles",
+    "tags",
+    "article_tags",
+    "comments",
+    "follows",
+    "favorites",
+    "site_totals",
+}
 
 
 def _tables(database: ScratchDatabase) -> set[str]:

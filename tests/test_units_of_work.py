@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException
-from sqlalchemy import Engine, delete, func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,6 +28,7 @@ from pressroom.db.session import (
 )
 from pressroom.db.urls import Backend
 from pressroom.models import Article, Tag, User
+from tests.cleanup import delete_everything
 from tests.conftest import settings_for
 from tests.databases import ScratchDatabase
 
@@ -44,8 +45,7 @@ def committing_engine(fresh_database: ScratchDatabase) -> Iterator[Engine]:
 def clean(committing_engine: Engine) -> Iterator[Engine]:
     yield committing_engine
     with committing_engine.begin() as conn:
-        conn.execute(delete(User))
-        conn.execute(delete(Tag))
+        delete_everything(conn)
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from pressroom.app import create_app
 from pressroom.db.session import RequestSessions
+from pressroom.models import User
+from tests.cleanup import delete_where
 from tests.conftest import settings_for
 from tests.databases import ScratchDatabase
 
@@ -36,6 +38,27 @@ async def client(
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
         yield c
+
+
+# Users of the live app below: their rows are committed, and deleted after the test.
+LIVE_PREFIX = "live"
+
+
+@pytest.fixture
+async def live(
+    database: ScratchDatabase, async_engine: AsyncEngine
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The real app with its own engines and pools: requests commit for real and run
+    concurrently, each on a connection of its own. Name users with ``LIVE_PREFIX``."""
+    app = create_app(settings_for(database, jwt_secret=TEST_SECRET))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+    ):
+        yield client
+    async with async_engine.begin() as connection:
+        await delete_where(connection, User.username.startswith(LIVE_PREFIX))
 
 
 @dataclass

@@ -7,41 +7,19 @@ connection, as two browser tabs would.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncEngine
 
-from pressroom.app import create_app
-from pressroom.models import User
-from tests.api.conftest import TEST_SECRET, register
+from tests.api.conftest import LIVE_PREFIX, register
 from tests.api.test_articles import create
-from tests.conftest import settings_for
-from tests.databases import ScratchDatabase
-
-
-@pytest.fixture
-async def live(
-    database: ScratchDatabase, async_engine: AsyncEngine
-) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings_for(database, jwt_secret=TEST_SECRET))
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
-    ):
-        yield client
-    async with async_engine.begin() as connection:
-        await connection.execute(delete(User).where(User.username.startswith("editor")))
 
 
 @pytest.mark.parametrize("round_", range(5))
 async def test_of_two_concurrent_edits_of_one_version_exactly_one_wins(
     live: httpx.AsyncClient, round_: int
 ) -> None:
-    author = await register(live, f"editor{round_}x{id(live) % 100000}")
+    author = await register(live, f"{LIVE_PREFIX}editor{round_}x{id(live) % 100000}")
     article = await create(live, author, body="original")
     slug, version = article["slug"], article["version"]
 

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import delete, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pressroom.app import create_app
@@ -27,6 +27,7 @@ from pressroom.models import Tag, User
 from pressroom.models.search import is_search_object
 from tests.api.conftest import TEST_SECRET, Account, StatementLog, register
 from tests.api.test_articles import create
+from tests.cleanup import delete_where
 from tests.conftest import settings_for
 from tests.databases import ScratchDatabase
 
@@ -51,8 +52,9 @@ async def committed(
         client.headers["x-test-prefix"] = prefix
         yield client
     async with async_engine.begin() as connection:
-        await connection.execute(delete(User).where(User.username.startswith(prefix)))
-        await connection.execute(delete(Tag).where(Tag.name.startswith(prefix)))
+        await delete_where(
+            connection, User.username.startswith(prefix), Tag.name.startswith(prefix)
+        )
 
 
 async def author(client: httpx.AsyncClient, n: int = 0) -> Account:
@@ -159,7 +161,7 @@ async def test_the_index_follows_updates_and_deletes(
 
     # Articles that go with their author (ON DELETE CASCADE) leave the index too.
     async with async_engine.begin() as connection:
-        await connection.execute(delete(User).where(User.username == alice.username))
+        await delete_where(connection, User.username == alice.username)
     assert await search(committed, new) == []
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
@@ -21,7 +21,7 @@ from pressroom.cli import app
 from pressroom.config import get_settings
 from pressroom.db import migrate
 from pressroom.db.engine import create_sync_engine
-from pressroom.models import Tag, User
+from tests.cleanup import delete_everything
 from tests.conftest import settings_for
 from tests.databases import ScratchDatabase, create_scratch, drop_scratch
 
@@ -56,8 +56,7 @@ class ContentDatabase:
 
     def empty(self) -> None:
         with self.engine.begin() as connection:
-            connection.execute(delete(User))  # the rest goes with ON DELETE CASCADE
-            connection.execute(delete(Tag))
+            delete_everything(connection)
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
 from pressroom.db import migrate
@@ -23,7 +23,9 @@ from pressroom.db.engine import create_sync_engine
 from pressroom.models import Tag, User, article_tags, favorites, follows
 from pressroom.transfer import export, importer, loaders
 from pressroom.transfer.format import UNUSABLE_PASSWORD
+from tests.cleanup import delete_everything
 from tests.conftest import settings_for
+from tests.counts import wrong_counts
 from tests.databases import ScratchDatabase, create_scratch, drop_scratch
 from tests.factories import make_article, make_comment, make_user
 from tests.transfer.content_db import ContentDatabase
@@ -48,8 +50,7 @@ class Side(ContentDatabase):
 
     def empty(self) -> None:
         with self.engine.begin() as connection:
-            connection.execute(delete(User))  # the rest goes with ON DELETE CASCADE
-            connection.execute(delete(Tag))
+            delete_everything(connection)
 
 
 @contextmanager
@@ -198,6 +199,8 @@ def test_round_trip_through_an_empty_database_gives_identical_bytes(
     assert report["counts"]["article"] == {"inserted": 3, "unchanged": 0, "skipped": 0}
     assert target.export(tmp_path, "--include-secrets") == first
     assert target.export(tmp_path) == source.export(tmp_path)
+    with target.engine.connect() as connection:
+        assert wrong_counts(connection) == []
 
 
 def test_round_trip_in_tiny_pages_batches_and_key_maps(
@@ -213,6 +216,8 @@ def test_round_trip_in_tiny_pages_batches_and_key_maps(
 
     assert code == 0, report
     assert target.export(tmp_path, "--include-secrets") == first
+    with target.engine.connect() as connection:
+        assert wrong_counts(connection) == []
 
 
 def test_reimporting_the_same_file_changes_nothing(

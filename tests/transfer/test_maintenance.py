@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 
+from pressroom.articles import counters
 from pressroom.cli import content
-from pressroom.models import Article, Comment, Tag, User, article_tags, favorites
+from pressroom.models import Article, Comment, SiteTotals, Tag, User, article_tags, favorites
 from pressroom.transfer.maintenance import parse_age, parse_moment
+from tests.counts import wrong_counts
 from tests.databases import ScratchDatabase
 from tests.factories import make_article, make_comment, make_user
 from tests.transfer.content_db import ContentDatabase, content_database
@@ -88,6 +90,7 @@ def desk(db: ContentDatabase) -> Desk:
         for article in (old_alice, published):
             make_comment(session, article, bob)
             session.execute(insert(favorites).values(user_id=bob.id, article_id=article.id))
+        counters.recount(session)  # rows written by hand: the operator's repair
         return Desk(
             old_alice.id, revived_alice.id, old_bob.id, new_bob.id, published.id, scheduled.id
         )
@@ -103,6 +106,11 @@ def _drafts(db: ContentDatabase) -> dict[int, tuple[datetime | None, int]]:
 def _count(db: ContentDatabase, what: object, *where: object) -> int:
     with db.engine.connect() as connection:
         return connection.scalar(select(func.count()).select_from(what).where(*where)) or 0  # type: ignore[arg-type]
+
+
+def _wrong_counts(db: ContentDatabase) -> list[str]:
+    with db.engine.connect() as connection:
+        return wrong_counts(connection)
 
 
 # --- publish ------------------------------------------------------------------------------
@@ -135,6 +143,7 @@ def test_publish_makes_drafts_published_now_and_bumps_their_version(
         assert after[untouched] == before[untouched]
     assert after[desk.published] == before[desk.published]
     assert after[desk.scheduled] == before[desk.scheduled]
+    assert _wrong_counts(db) == []
 
 
 @pytest.mark.parametrize(
@@ -160,6 +169,7 @@ def test_publish_filters(
         desk.published,
         desk.scheduled,
     }
+    assert _wrong_counts(db) == []
 
 
 def test_publish_prints_the_bare_count_into_a_pipe(db: ContentDatabase, desk: Desk) -> None:
@@ -290,3 +300,24 @@ def test_ages() -> None:
 def test_moments_without_a_zone_are_utc() -> None:
     assert parse_moment("2025-01-31") == datetime(2025, 1, 31, tzinfo=UTC)
     assert parse_moment("2025-01-31T08:00:00+01:00") == datetime(2025, 1, 31, 7, tzinfo=UTC)
+
+
+# --- recount ------------------------------------------------------------------------------
+
+
+def test_recount_repairs_counts_changed_by_hand_and_says_how_many(
+    db: ContentDatabase, desk: Desk
+) -> None:
+    assert db.run_json("recount") == {"site": 0, "tags": 0, "articles": 0}
+    with db.engine.begin() as connection:
+        connection.execute(update(SiteTotals).values(released_articles=99))
+        connection.execute(update(Tag).values(released_articles=Tag.released_articles + 5))
+        connection.execute(
+            update(Article)
+            .where(Article.id.in_([desk.published, desk.new_bob_untagged]))
+            .values(favorites_count=7)
+        )
+    assert len(_wrong_counts(db)) == 1 + 2 + 2
+    assert db.run_json("recount") == {"site": 1, "tags": 2, "articles": 2}
+    assert _wrong_counts(db) == []
+    assert db.run("recount").stdout.strip() == "0"

@@ -19,6 +19,7 @@ from pressroom.models import Article, Comment, Tag, User, article_tags, favorite
 from pressroom.transfer.seed import SEED_PASSWORD
 from pressroom.transfer.seed.rows import spread
 from pressroom.transfer.seed.writing import Writer, ascii_slug
+from tests.counts import wrong_counts
 from tests.databases import ScratchDatabase
 from tests.factories import make_article, make_user
 from tests.transfer.content_db import ContentDatabase, content_database
@@ -70,6 +71,9 @@ def test_the_same_seed_writes_the_same_rows_into_two_databases(
         first = _rows(pair[0], name)
         assert first, name
         assert first == _rows(pair[1], name), name
+    for side in pair:
+        with side.engine.connect() as connection:
+            assert wrong_counts(connection) == []
 
     pair[1].empty()
     pair[1].run_json("seed", *SMALL, *SMALL_LINKS, "--seed", "8")

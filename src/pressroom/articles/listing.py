@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from pressroom.articles import search
+from pressroom.articles import counters, search
 from pressroom.kit.pagination import Position
 from pressroom.models import Article, Tag, User, article_tags, favorites, follows
 from pressroom.models.articles import ArticleStatus
@@ -146,13 +146,6 @@ def _summary_columns(signed_in: bool) -> list[ColumnLike]:
         .correlate(Article)
         .scalar_subquery()
     )
-    favorites_count = (
-        select(func.count())
-        .select_from(favorites)
-        .where(favorites.c.article_id == Article.id)
-        .correlate(Article)
-        .scalar_subquery()
-    )
     favorited: ColumnElement[bool] = false()
     following: ColumnElement[bool] = false()
     if signed_in:
@@ -177,7 +170,7 @@ def _summary_columns(signed_in: bool) -> list[ColumnLike]:
         User.bio,
         User.image,
         tag_names.label("tag_names"),
-        favorites_count.label("favorites_count"),
+        Article.favorites_count,
         favorited.label("favorited"),
         following.label("following"),
     ]
@@ -241,6 +234,15 @@ def _with_total(page: Select[Any], count: Select[Any]) -> Select[Any]:
 
 @lru_cache(maxsize=256)
 def count_statement(shape: Shape) -> Select[Any]:
+    """The list's total. The two lists whose count would grow with the whole site, all
+    articles and a tag's, read the maintained counters; every other filter narrows the
+    count through an index (an author's articles, a user's favorites, a feed's authors,
+    a search's matches)."""
+    criteria = shape.criteria
+    if criteria == ArticleFilter():
+        return counters.visible_articles()
+    if criteria == ArticleFilter(tag=""):
+        return counters.visible_articles_tagged()
     statement, _ = _published(replace(shape, signed_in=False, after_cursor=False))
     return statement.with_only_columns(func.count(), maintain_column_froms=True)
 

@@ -1,4 +1,5 @@
-"""Every statement about single articles and favorites (pages of them: see ``listing``)."""
+"""Every statement about single articles (pages of them: see ``listing``; favorites and the
+other counted writes: see ``counters``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
-from pressroom.db.dialects import insert_once
-from pressroom.models import Article, favorites
+from pressroom.models import Article
 
 
 def by_slug_statement(slug: str) -> Select[Article]:
@@ -20,20 +20,6 @@ def by_slug_statement(slug: str) -> Select[Article]:
 
 async def get_by_slug(session: AsyncSession, slug: str) -> Article | None:
     return await session.scalar(by_slug_statement(slug))
-
-
-async def add_favorite(session: AsyncSession, user_id: int, article_id: int) -> None:
-    """Idempotent: favoriting twice, even concurrently, leaves one row."""
-    statement = insert_once(favorites, session.get_bind().dialect.name)
-    await session.execute(statement.values(user_id=user_id, article_id=article_id))
-
-
-async def remove_favorite(session: AsyncSession, user_id: int, article_id: int) -> None:
-    await session.execute(
-        delete(favorites).where(
-            favorites.c.user_id == user_id, favorites.c.article_id == article_id
-        )
-    )
 
 
 async def delete_article(session: AsyncSession, article_id: int) -> None:

@@ -9,7 +9,8 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
-from pressroom.articles import listing, repository
+from pressroom.articles import counters, listing, repository
+from pressroom.articles.counters import Release
 from pressroom.articles.listing import ArticleFilter
 from pressroom.articles.rendering import reading_time_minutes, render_markdown_async
 from pressroom.articles.schemas import (
@@ -179,7 +180,9 @@ async def create_article(session: AsyncSession, data: NewArticle, author: User) 
     )
     session.add(article)
     await session.flush()  # the slug is chosen before insert
-    await tags.add_links(session, article.id, await tags.ensure_ids(session, data.tagList or []))
+    tag_ids = await tags.ensure_ids(session, data.tagList or [])
+    await counters.move(session, counters.NOTHING, Release.of(article.published_at, tag_ids))
+    await tags.add_links(session, article.id, tag_ids)
     return await present(session, article, author)
 
 
@@ -192,6 +195,7 @@ async def update_article(
     if stale_version or stale_time:
         raise Conflict("article", STALE)
     old_title = article.title
+    was_released = article.published_at is not None
     article.published_at = _publication_time(data, article.published_at)
     changes = data.model_dump(exclude_unset=True, include={"title", "description", "body"})
     for field, value in changes.items():
@@ -204,25 +208,40 @@ async def update_article(
         )
     article.updated_at = utc_now()
     await _flush_or_stale(session)
+    is_released = article.published_at is not None
+    if data.tagList is None and was_released == is_released:
+        return await present(session, article, viewer)  # the counts stay as they are
+    old_tag_ids = await counters.tag_ids_of(session, article.id)
+    new_tag_ids = (
+        old_tag_ids if data.tagList is None else await tags.ensure_ids(session, data.tagList)
+    )
+    await counters.move(
+        session,
+        Release(was_released, frozenset(old_tag_ids)),
+        Release(is_released, frozenset(new_tag_ids)),
+    )
     if data.tagList is not None:
-        await tags.replace_links(session, article.id, await tags.ensure_ids(session, data.tagList))
+        await tags.replace_links(session, article.id, new_tag_ids)
     return await present(session, article, viewer)
 
 
 async def delete_article(session: AsyncSession, slug: str, viewer: User) -> None:
     article = await _own(session, slug, viewer)
+    if article.published_at is not None:
+        tag_ids = await counters.tag_ids_of(session, article.id)
+        await counters.move(session, Release.of(article.published_at, tag_ids), counters.NOTHING)
     await repository.delete_article(session, article.id)
 
 
 async def favorite(session: AsyncSession, slug: str, viewer: User) -> ArticleJSON:
     article = await visible_article(session, slug, viewer)
-    await repository.add_favorite(session, viewer.id, article.id)
+    await counters.add_favorite(session, viewer.id, article.id)
     return await present(session, article, viewer)
 
 
 async def unfavorite(session: AsyncSession, slug: str, viewer: User) -> ArticleJSON:
     article = await visible_article(session, slug, viewer)
-    await repository.remove_favorite(session, viewer.id, article.id)
+    await counters.remove_favorite(session, viewer.id, article.id)
     return await present(session, article, viewer)
 
 
@@ -238,9 +257,15 @@ async def _set_publication(
     session: AsyncSession, slug: str, viewer: User, published_at: datetime | None
 ) -> ArticleJSON:
     article = await _own(session, slug, viewer)
+    was_released = article.published_at is not None
     article.published_at = published_at
     article.updated_at = utc_now()
     await _flush_or_stale(session)
+    if was_released != (published_at is not None):
+        tag_ids = frozenset(await counters.tag_ids_of(session, article.id))
+        await counters.move(
+            session, Release(was_released, tag_ids), Release(not was_released, tag_ids)
+        )
     return await present(session, article, viewer)
 
 

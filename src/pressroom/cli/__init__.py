@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from pressroom.cli.content import publish, purge, seed, stats
+from pressroom.cli.content import publish, purge, recount, seed, stats
 from pressroom.cli.db import db_app
 from pressroom.cli.serve import serve
 from pressroom.cli.transfer import export, import_
@@ -24,6 +24,7 @@ app.command()(serve)
 app.command()(seed)
 app.command()(publish)
 app.command()(purge)
+app.command()(recount)
 app.command()(stats)
 app.command()(export)
 app.command("import")(import_)

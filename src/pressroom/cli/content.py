@@ -1,4 +1,4 @@
-"""``pressroom seed``, ``publish``, ``purge`` and ``stats``: the publication's content in bulk.
+"""``pressroom seed``, ``publish``, ``purge``, ``recount`` and ``stats``: the content in bulk.
 
 On a terminal they talk in sentences, tables and progress bars. Piped, they print plain
 figures (one ``name<TAB>value`` line each, or the bare count of affected rows) and stay
@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
+from pressroom.articles import counters
 from pressroom.cli.context import open_database
 from pressroom.cli.progress import progress
 from pressroom.db.session import transaction
@@ -224,6 +225,29 @@ def purge(
         selection = _draft_filter(factory, author, None, updated_before=utc_now() - age)
         choices = _Choices(dry_run, yes, as_json)
         _confirm_and_apply(factory, "purge", selection, maintenance.purge_drafts, choices)
+
+
+def recount(
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Set the maintained counts (favorites, published articles per tag and site-wide) from
+    the rows, and say how many were wrong. Every write keeps them; this repairs them after
+    rows were changed by hand."""
+    with open_database() as factory, transaction(factory) as session:
+        fixed = counters.recount(session)
+    figures = {"site": fixed.site, "tags": fixed.tags, "articles": fixed.articles}
+    if as_json:
+        _print_json(figures)
+    elif not out.is_terminal:
+        typer.echo(fixed.total)
+    elif fixed.total:
+        out.print(
+            f"Corrected {fixed.total} counts: {fixed.site} site total, {fixed.tags} tags, "
+            f"{fixed.articles} articles' favorites.",
+            highlight=False,
+        )
+    else:
+        out.print("Every count was right.", highlight=False)
 
 
 def _stats_tables(figures: statistics.Stats) -> list[Table]:

@@ -3,7 +3,17 @@
 from pressroom.models.articles import Article
 from pressroom.models.comments import Comment
 from pressroom.models.links import article_tags, favorites, follows
+from pressroom.models.site import SiteTotals
 from pressroom.models.tags import Tag
 from pressroom.models.users import User
 
-__all__ = ["Article", "Comment", "Tag", "User", "article_tags", "favorites", "follows"]
+__all__ = [
+    "Article",
+    "Comment",
+    "SiteTotals",
+    "Tag",
+    "User",
+    "article_tags",
+    "favorites",
+    "follows",
+]

@@ -76,6 +76,9 @@ class Article(Base):
     )
     # Optimistic locking: an UPDATE that finds another version changes nothing and fails.
     version: Mapped[int] = mapped_column(default=1)
+    # How many users favorite it, kept by every (un)favorite in the same transaction
+    # (see ``articles.counters``) so that no read counts the favorites table.
+    favorites_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -104,6 +107,13 @@ class Article(Base):
     def published_now(cls) -> ColumnElement[bool]:
         """The SQL side of ``is_published``, typed for statement builders."""
         return _published_before_now(cls.published_at)
+
+    @classmethod
+    def scheduled_now(cls) -> ColumnElement[bool]:
+        """Given a publication time that has not come yet (NULLs, the drafts, never match)."""
+        return cls.published_at > bindparam(
+            "now", callable_=utc_now, type_=UTCDateTime(), unique=True
+        )
 
     def __repr__(self) -> str:
         return f"Article(id={self.id!r}, slug={self.slug!r})"

@@ -22,6 +22,9 @@ class Tag(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(exact_string(TAG_MAX), unique=True)
+    # Its articles that are published or scheduled, kept by every write that changes them
+    # (see ``articles.counters``); readers subtract the few still scheduled.
+    released_articles: Mapped[int] = mapped_column(default=0, server_default="0")
 
     articles: Mapped[list[Article]] = relationship(
         secondary=article_tags, back_populates="tags", passive_deletes=True, lazy="raise"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,36 +16,41 @@ from pressroom.models import Article, Tag, article_tags
 TAGS = Base.metadata.tables[Tag.__tablename__]
 
 
-@cache  # built once: the statement has no parameter but the clock, read when it runs
-def popular_statement() -> Select[str]:
-    """Names of tags on visible articles, most used first."""
-    uses = func.count(article_tags.c.article_id)
+def scheduled_per_tag() -> Select[Any]:
+    """``(tag_id, scheduled)`` for every tag on an article still scheduled.
+
+    Driven from the few scheduled articles (an index range on the publication time), never
+    from the tags' links.
+    """
     return (
-        select(Tag.name)
-        .join(article_tags, article_tags.c.tag_id == Tag.id)
-        .join(Article, Article.id == article_tags.c.article_id)
-        .where(Article.is_published)
-        .group_by(Tag.id, Tag.name)
+        select(article_tags.c.tag_id, func.count().label("scheduled"))
+        .select_from(Article)
+        .join(article_tags, article_tags.c.article_id == Article.id)
+        .where(Article.scheduled_now())
+        .group_by(article_tags.c.tag_id)
+    )
+
+
+@cache  # built once: the statement has no parameter but the clock, read when it runs
+def counts_statement() -> Select[str, int]:
+    """Each tag on visible articles with how many use it, most used first, ties by name.
+
+    From the maintained counts (published or scheduled) less the articles still scheduled:
+    no scan of the links however many there are.
+    """
+    scheduled = scheduled_per_tag().subquery("scheduled")
+    uses = (Tag.released_articles - func.coalesce(scheduled.c.scheduled, 0)).label("uses")
+    return (
+        select(Tag.name, uses)
+        .outerjoin(scheduled, scheduled.c.tag_id == Tag.id)
+        .where(uses > 0)
         .order_by(uses.desc(), Tag.name)
     )
 
 
 async def list_popular(session: AsyncSession) -> list[str]:
-    return list(await session.scalars(popular_statement()))
-
-
-@cache
-def counts_statement() -> Select[str, int]:
-    """Each tag on visible articles with how many use it, most used first, ties by name."""
-    uses = func.count(article_tags.c.article_id)
-    return (
-        select(Tag.name, uses.label("uses"))
-        .join(article_tags, article_tags.c.tag_id == Tag.id)
-        .join(Article, Article.id == article_tags.c.article_id)
-        .where(Article.is_published)
-        .group_by(Tag.id, Tag.name)
-        .order_by(uses.desc(), Tag.name)
-    )
+    """Names of tags on visible articles, most used first."""
+    return [name for name, _ in await session.execute(counts_statement())]
 
 
 async def list_counts(session: AsyncSession) -> list[tuple[str, int]]:

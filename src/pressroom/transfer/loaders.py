@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from pressroom.articles import counters
 from pressroom.db.dialects import insert_once
 from pressroom.kit.slugs import slugify
 from pressroom.models import Article, Comment, Tag, User, article_tags, favorites, follows
@@ -170,6 +171,10 @@ class Loader:
         self.report.inserted("article", len(rows))
         if tag_lists:
             self._link_tags(tag_lists)
+        released = [str(row["slug"]) for row in rows if row["published_at"] is not None]
+        if released:
+            ids = list(self.articles.ids(released).values())
+            counters.count_as_released(self.session, select(Article.id).where(Article.id.in_(ids)))
 
     def _link_tags(self, tag_lists: dict[str, list[str]]) -> None:
         tag_ids, _ = self.ensure_tags(name for names in tag_lists.values() for name in names)
@@ -253,7 +258,7 @@ class Loader:
         users = self.users.ids(record.user for _, record in batch)
         articles = self.articles.ids(record.article for _, record in batch)
         existing = self._existing_pairs(favorites, users.values(), articles.values())
-        rows = []
+        rows, favorited = [], set()
         for line, record in batch:
             user_id, article_id = users.get(record.user), articles.get(record.article)
             if user_id is None:
@@ -265,6 +270,7 @@ class Loader:
                 self.report.unchanged("favorite")
             else:
                 existing.add((user_id, article_id))
+                favorited.add(article_id)
                 rows.append(
                     {
                         "user_id": user_id,
@@ -274,6 +280,7 @@ class Loader:
                 )
         self.insert(favorites, rows)
         self.report.inserted("favorite", len(rows))
+        counters.recount_favorites(self.session, favorited)
 
     def _existing_pairs(
         self, table: Table, firsts: Iterable[int], seconds: Iterable[int]

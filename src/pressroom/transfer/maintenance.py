@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import ColumnElement, Delete, Select, Update, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from pressroom.articles import counters
 from pressroom.kit.clock import utc_now
 from pressroom.models import Article, Tag, User, article_tags
 
@@ -57,8 +58,15 @@ class DraftFilter:
     created_before: datetime | None = None
     updated_before: datetime | None = None
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        conditions: list[ColumnElement[bool]] = [Article.published_at.is_(None)]
+    def conditions(self, *, published_at: datetime | None = None) -> list[ColumnElement[bool]]:
+        """Drafts matching the filter; or, with ``published_at``, the articles matching it
+        that were published at that instant (the drafts just published)."""
+        state = (
+            Article.published_at.is_(None)
+            if published_at is None
+            else Article.published_at == published_at
+        )
+        conditions: list[ColumnElement[bool]] = [state]
         if self.author_id is not None:
             conditions.append(Article.author_id == self.author_id)
         if self.tag_id is not None:
@@ -112,8 +120,15 @@ def count_drafts(session: Session, drafts: DraftFilter) -> int:
 
 
 def publish_drafts(session: Session, drafts: DraftFilter, now: datetime | None = None) -> int:
-    """Publish the matching drafts in one UPDATE; returns how many were published."""
-    result = session.execute(publish_drafts_statement(drafts, now or utc_now()))
+    """Publish the matching drafts in one UPDATE; returns how many were published.
+
+    The released counts then grow by what was published, found by its publication time:
+    this transaction holds those rows' locks, so no writer can change them in between.
+    """
+    now = now or utc_now()
+    result = session.execute(publish_drafts_statement(drafts, now))
+    published = select(Article.id).where(*drafts.conditions(published_at=now))
+    counters.count_as_released(session, published)
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import Column, Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from pressroom.articles import counters
 from pressroom.db.base import Base
 from pressroom.db.dialects import advance_id_sequence, refresh_planner_statistics
 from pressroom.kit.clock import utc_now
@@ -210,6 +211,8 @@ def seed(session: Session, plan: SeedPlan, progress: ProgressFactory = _no_progr
     writer.write(
         COMMENTS, rows.comments(layout, plan.comments, plan.users, published), plan.comments
     )
+    # The maintained counts, from the rows just written: set-based, once.
+    counters.recount(session)
     connection = session.connection()
     for table in (USERS, TAGS, ARTICLES, COMMENTS):
         advance_id_sequence(connection, table)

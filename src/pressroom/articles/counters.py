@@ -1,0 +1,303 @@
+"""The maintained counts: favorites per article, and released articles per tag and site-wide.
+
+A list's ``articlesCount`` and each article's ``favoritesCount`` are read on every request;
+counting rows for them would be a scan that grows with the site. So every write that
+changes what they count changes them too, in the same transaction:
+
+- Favorites: the article's row is locked first, which queues every (un)favorite of one
+  article, then the favorite is added or removed and ``favorites_count`` moves by one only
+  if it was.
+- Released articles (published or scheduled): a create, update, publish, unpublish or
+  delete moves ``site_totals`` and its tags' counts by the difference. Readers subtract the
+  few articles still scheduled, so totals stay exact as schedules come due with no write.
+
+Lock order, the same in every transaction: the article, then ``site_totals``, then tags by
+id, and counters before the link rows that point at them. MariaDB's foreign-key check
+takes a shared lock on the row a new link points at; two transactions holding that lock
+and both asking to update the row would deadlock.
+
+Bulk work (seed, import, bulk publish) recounts instead, set-based, with :func:`recount`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    Update,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
+
+from pressroom.db.base import Base
+from pressroom.models import Article, SiteTotals, Tag, article_tags, favorites
+
+TAGS = Base.metadata.tables[Tag.__tablename__]
+_IDS_PER_STATEMENT = 1000
+
+
+# --- reading: visible totals from the counters ---------------------------------------------
+
+
+def visible_articles() -> Select[Any]:
+    """How many articles readers see now: the released count less those still scheduled."""
+    released = select(SiteTotals.released_articles).scalar_subquery()
+    scheduled = select(func.count()).select_from(Article).where(Article.scheduled_now())
+    return select(released - scheduled.scalar_subquery())
+
+
+def visible_articles_tagged() -> Select[Any]:
+    """Like :func:`visible_articles`, for the tag named by the ``tag`` parameter."""
+    scheduled = (
+        select(func.count())
+        .select_from(Article)
+        .join(article_tags, article_tags.c.article_id == Article.id)
+        .where(Article.scheduled_now(), article_tags.c.tag_id == Tag.id)
+        .correlate(Tag)
+        .scalar_subquery()
+    )
+    return select(Tag.released_articles - scheduled).where(Tag.name == bindparam("tag"))
+
+
+# --- writing: favorites ----------------------------------------------------------------------
+
+
+# A count is not an edit: without this, the column's onupdate would move ``updatedAt``.
+_UNCHANGED = {"updated_at": Article.updated_at}
+
+
+def _lock_article(article_id: int) -> Select[Any]:
+    # FOR NO KEY UPDATE on PostgreSQL, so comments and favorites being inserted (whose
+    # foreign-key checks take KEY SHARE) do not queue; FOR UPDATE on MariaDB. SQLite's
+    # writers already hold the database lock.
+    return select(Article.id).where(Article.id == article_id).with_for_update(key_share=True)
+
+
+def _favorites_moved(article_id: int, by: int) -> Update:
+    return (
+        update(Article)
+        .where(Article.id == article_id)
+        .values(favorites_count=Article.favorites_count + by, **_UNCHANGED)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def add_favorite(session: AsyncSession, user_id: int, article_id: int) -> bool:
+    """Favorite the article; False if it already was. Idempotent under any concurrency."""
+    await session.execute(_lock_article(article_id))
+    # A locking read: under MariaDB's REPEATABLE READ a plain one could miss a favorite
+    # committed while this transaction waited for the lock.
+    present = await session.scalar(
+        select(favorites.c.user_id)
+        .where(favorites.c.user_id == user_id, favorites.c.article_id == article_id)
+        .with_for_update(read=True)
+    )
+    if present is not None:
+        return False
+    await session.execute(insert(favorites).values(user_id=user_id, article_id=article_id))
+    await session.execute(_favorites_moved(article_id, +1))
+    return True
+
+
+async def remove_favorite(session: AsyncSession, user_id: int, article_id: int) -> bool:
+    """Unfavorite the article; False if it was not favorited."""
+    await session.execute(_lock_article(article_id))
+    removed = await session.execute(
+        delete(favorites).where(
+            favorites.c.user_id == user_id, favorites.c.article_id == article_id
+        )
+    )
+    if not removed.rowcount:  # type: ignore[attr-defined]
+        return False
+    await session.execute(_favorites_moved(article_id, -1))
+    return True
+
+
+# --- writing: released articles ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Release:
+    """What an article adds to the released counts: nothing while a draft, else 1 to the
+    site and to each of its tags."""
+
+    released: bool
+    tag_ids: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, published_at: object, tag_ids: Iterable[int]) -> Release:
+        return cls(published_at is not None, frozenset(tag_ids))
+
+
+NOTHING = Release(released=False)
+
+_site_moved = update(SiteTotals).values(
+    released_articles=SiteTotals.released_articles + bindparam("by", type_=Integer)
+)
+_tag_moved = (
+    update(TAGS)
+    .where(TAGS.c.id == bindparam("tag_id", type_=Integer))
+    .values(released_articles=TAGS.c.released_articles + bindparam("by", type_=Integer))
+)
+
+
+def _changes(before: Release, after: Release) -> tuple[int, list[dict[str, int]]]:
+    per_tag: Counter[int] = Counter()
+    for release, sign in ((before, -1), (after, +1)):
+        if release.released:
+            for tag_id in release.tag_ids:
+                per_tag[tag_id] += sign
+    site = int(after.released) - int(before.released)
+    tags = [{"tag_id": tag_id, "by": by} for tag_id, by in sorted(per_tag.items()) if by]
+    return site, tags
+
+
+async def move(session: AsyncSession, before: Release, after: Release) -> None:
+    """Move the counters from what ``before`` counted to what ``after`` counts.
+
+    Call it before writing the tag links, so this transaction takes the tags' row locks
+    before any foreign-key check of its own takes a shared one.
+    """
+    site, tags = _changes(before, after)
+    if site:
+        await session.execute(_site_moved, {"by": site})
+    if tags:
+        await session.execute(_tag_moved, tags)  # in tag id order: no lock cycles
+
+
+async def tag_ids_of(session: AsyncSession, article_id: int) -> list[int]:
+    rows = await session.scalars(
+        select(article_tags.c.tag_id).where(article_tags.c.article_id == article_id)
+    )
+    return list(rows)
+
+
+# --- bulk: recount from the rows -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recounted:
+    """How many counters were wrong and are now right."""
+
+    site: int
+    tags: int
+    articles: int
+
+    @property
+    def total(self) -> int:
+        return self.site + self.tags + self.articles
+
+
+def _true_site_count() -> ColumnElement[int]:
+    return (
+        select(func.count())
+        .select_from(Article)
+        .where(Article.published_at.is_not(None))
+        .scalar_subquery()
+    )
+
+
+def _true_tag_count() -> ColumnElement[int]:
+    return (
+        select(func.count())
+        .select_from(article_tags)
+        .join(Article, Article.id == article_tags.c.article_id)
+        .where(article_tags.c.tag_id == TAGS.c.id, Article.published_at.is_not(None))
+        .scalar_subquery()
+    )
+
+
+def _true_favorites_count() -> ColumnElement[int]:
+    return (
+        select(func.count())
+        .select_from(favorites)
+        .where(favorites.c.article_id == Article.id)
+        .scalar_subquery()
+    )
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    # Bounded IN lists: no database's parameter limit is ever reached.
+    return (ids[i : i + _IDS_PER_STATEMENT] for i in range(0, len(ids), _IDS_PER_STATEMENT))
+
+
+def _fix(session: Session, statement: Update, ids: Collection[int] | None, key: Any) -> int:
+    """Run ``statement`` on every row (``ids`` None) or on ``ids`` a chunk at a time."""
+    if ids is None:
+        return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+    fixed = 0
+    for chunk in _chunks(sorted(ids)):
+        result = session.execute(statement.where(key.in_(chunk)))
+        fixed += int(result.rowcount)  # type: ignore[attr-defined]
+    return fixed
+
+
+def recount_favorites(session: Session, article_ids: Collection[int] | None = None) -> int:
+    """Set ``favorites_count`` from the favorites of ``article_ids`` (None: every article);
+    returns how many were wrong."""
+    true_count = _true_favorites_count()
+    statement = (
+        update(Article)
+        .where(Article.favorites_count != true_count)
+        .values(favorites_count=true_count, **_UNCHANGED)
+        .execution_options(synchronize_session=False)
+    )
+    return _fix(session, statement, article_ids, Article.id)
+
+
+def recount(session: Session) -> Recounted:
+    """Set every counter to what the rows say, writing only those that are wrong."""
+    site_count = _true_site_count()
+    site = session.execute(
+        update(SiteTotals)
+        .where(SiteTotals.released_articles != site_count)
+        .values(released_articles=site_count)
+        .execution_options(synchronize_session=False)
+    )
+    tag_count = _true_tag_count()
+    tags = session.execute(
+        update(TAGS)
+        .where(TAGS.c.released_articles != tag_count)
+        .values(released_articles=tag_count)
+    )
+    articles = recount_favorites(session)
+    return Recounted(int(site.rowcount), int(tags.rowcount), articles)  # type: ignore[attr-defined]
+
+
+def count_as_released(session: Session, articles: Select[int]) -> None:
+    """Add the articles ``articles`` selects (ids of drafts about to be published, or of
+    released articles just inserted) to the site's and their tags' released counts.
+
+    Set-based, whatever their number: one UPDATE for the site, one for their tags.
+    """
+    ids = articles.scalar_subquery()
+    links = select(article_tags.c.tag_id).where(article_tags.c.article_id.in_(ids))
+    per_tag = (
+        select(func.count())
+        .select_from(article_tags)
+        .where(article_tags.c.tag_id == TAGS.c.id, article_tags.c.article_id.in_(ids))
+        .scalar_subquery()
+    )
+    how_many = select(func.count()).select_from(articles.subquery()).scalar_subquery()
+    session.execute(
+        update(SiteTotals)
+        .values(released_articles=SiteTotals.released_articles + how_many)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(TAGS)
+        .where(TAGS.c.id.in_(links))
+        .values(released_articles=TAGS.c.released_articles + per_tag)
+    )

@@ -1,0 +1,125 @@
+"""Favorites and follows under real concurrency: fifty readers at once, through the real app,
+each request committing on a connection of its own.
+
+Every reader favorites and unfavorites one article (and follows and unfollows its author)
+in a random order, and sends its first change twice at the same moment. Afterwards the
+stored rows, ``favoritesCount`` and every reader's flags must be exactly what each
+reader's last request asked for, and no request may fail: a deadlock or a duplicate key
+would answer 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+from collections.abc import Awaitable, Callable
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from pressroom.models import User, favorites, follows
+from tests.api.conftest import LIVE_PREFIX, Account, register
+from tests.api.test_articles import create
+from tests.counts import wrong_counts_async
+
+READERS = 50
+CHANGES_EACH = 6
+
+Request = Callable[[], Awaitable[httpx.Response]]
+
+
+async def _readers(live: httpx.AsyncClient, tag: str) -> list[Account]:
+    return list(
+        await asyncio.gather(
+            *(register(live, f"{LIVE_PREFIX}{tag}r{n}x{id(live) % 10000}") for n in range(READERS))
+        )
+    )
+
+
+async def _run_everyone(plans: list[list[Request]]) -> Counter[int]:
+    """Each reader's requests in order, all readers at once; the first one sent twice."""
+
+    async def one_reader(plan: list[Request]) -> list[int]:
+        first = await asyncio.gather(plan[0](), plan[0]())
+        rest = [await request() for request in plan[1:]]
+        return [response.status_code for response in [*first, *rest]]
+
+    statuses: Counter[int] = Counter()
+    for codes in await asyncio.gather(*(one_reader(plan) for plan in plans)):
+        statuses.update(codes)
+    return statuses
+
+
+async def test_favorites_count_is_exact_after_any_interleaving(
+    live: httpx.AsyncClient, async_engine: AsyncEngine
+) -> None:
+    author = await register(live, f"{LIVE_PREFIX}author{id(live) % 10000}")
+    slug = (await create(live, author, title="Fifty readers"))["slug"]
+    readers = await _readers(live, "fav")
+    rng = random.Random(20261124)
+    plans, wanted = [], set()
+    for reader in readers:
+        choices = [rng.choice(["POST", "DELETE"]) for _ in range(CHANGES_EACH)]
+        plans.append(
+            [
+                lambda method=method, auth=reader.auth: live.request(
+                    method, f"/api/articles/{slug}/favorite", headers=auth
+                )
+                for method in choices
+            ]
+        )
+        if choices[-1] == "POST":
+            wanted.add(reader.username)
+
+    statuses = await _run_everyone(plans)
+
+    assert statuses == Counter({200: READERS * (CHANGES_EACH + 1)})
+    article = (await live.get(f"/api/articles/{slug}")).json()["article"]
+    assert article["favoritesCount"] == len(wanted)
+    async with async_engine.connect() as connection:
+        stored = await connection.scalars(
+            select(User.username).join(favorites, favorites.c.user_id == User.id)
+        )
+        assert {name for name in stored if name.startswith(LIVE_PREFIX)} == wanted
+        assert await wrong_counts_async(connection) == []
+    for reader in readers[:5]:
+        seen = await live.get(f"/api/articles/{slug}", headers=reader.auth)
+        assert seen.json()["article"]["favorited"] == (reader.username in wanted)
+
+
+async def test_follows_are_exact_after_any_interleaving(
+    live: httpx.AsyncClient, async_engine: AsyncEngine
+) -> None:
+    author = await register(live, f"{LIVE_PREFIX}followed{id(live) % 10000}")
+    readers = await _readers(live, "fol")
+    rng = random.Random(11242026)
+    plans, wanted = [], set()
+    for reader in readers:
+        choices = [rng.choice(["POST", "DELETE"]) for _ in range(CHANGES_EACH)]
+        plans.append(
+            [
+                lambda method=method, auth=reader.auth: live.request(
+                    method, f"/api/profiles/{author.username}/follow", headers=auth
+                )
+                for method in choices
+            ]
+        )
+        if choices[-1] == "POST":
+            wanted.add(reader.username)
+
+    statuses = await _run_everyone(plans)
+
+    assert statuses == Counter({200: READERS * (CHANGES_EACH + 1)})
+    async with async_engine.connect() as connection:
+        followers = await connection.scalar(
+            select(func.count())
+            .select_from(follows)
+            .join(User, User.id == follows.c.followee_id)
+            .where(User.username == author.username)
+        )
+    assert followers == len(wanted)
+    for reader in readers:
+        profile = await live.get(f"/api/profiles/{author.username}", headers=reader.auth)
+        assert profile.json()["profile"]["following"] == (reader.username in wanted)

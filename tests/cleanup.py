@@ -1,0 +1,40 @@
+"""Clean-up for tests that commit for real: rows deleted by hand, then the counts repaired.
+
+Deleting users by hand takes their articles, favorites and links with them through ON
+DELETE CASCADE, past the code that keeps the maintained counts; the operator's repair,
+``pressroom recount``, sets them right again for the tests that follow.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Connection, delete, true
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.orm import Session
+
+from pressroom.articles import counters
+from pressroom.models import Tag, User
+
+
+def _delete(
+    connection: Connection, users: ColumnElement[bool], tags: ColumnElement[bool] | None
+) -> None:
+    connection.execute(delete(User).where(users))
+    if tags is not None:
+        connection.execute(delete(Tag).where(tags))
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
+        counters.recount(session)
+        session.commit()
+
+
+def delete_everything(connection: Connection) -> None:
+    """Every user and tag, and with them every row that points at them."""
+    _delete(connection, true(), true())
+
+
+async def delete_where(
+    connection: AsyncConnection,
+    users: ColumnElement[bool],
+    tags: ColumnElement[bool] | None = None,
+) -> None:
+    """The users (and tags) that match, with everything of theirs."""
+    await connection.run_sync(_delete, users, tags)

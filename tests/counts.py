@@ -1,0 +1,51 @@
+"""The maintained counts checked against the rows they count, by independent queries."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from pressroom.models import Article, SiteTotals, Tag, article_tags, favorites
+
+_RELEASED = Article.published_at.is_not(None)
+
+
+def wrong_counts(connection: Connection) -> list[str]:
+    """Every maintained count that disagrees with a plain COUNT of its rows, described."""
+    wrong = []
+    site = connection.scalar(select(SiteTotals.released_articles))
+    truth = connection.scalar(select(func.count()).select_from(Article).where(_RELEASED))
+    if site != truth:
+        wrong.append(f"site_totals.released_articles is {site}, not {truth}")
+    per_tag = dict(
+        connection.execute(
+            select(article_tags.c.tag_id, func.count())
+            .join(Article, Article.id == article_tags.c.article_id)
+            .where(_RELEASED)
+            .group_by(article_tags.c.tag_id)
+        ).all()
+    )
+    for tag_id, name, stored in connection.execute(select(Tag.id, Tag.name, Tag.released_articles)):
+        if stored != per_tag.get(tag_id, 0):
+            wrong.append(f"tag {name!r} counts {stored}, not {per_tag.get(tag_id, 0)}")
+    per_article = dict(
+        connection.execute(
+            select(favorites.c.article_id, func.count()).group_by(favorites.c.article_id)
+        ).all()
+    )
+    for article_id, slug, stored in connection.execute(
+        select(Article.id, Article.slug, Article.favorites_count)
+    ):
+        if stored != per_article.get(article_id, 0):
+            wrong.append(
+                f"article {slug!r} has {stored} favorites, not {per_article.get(article_id, 0)}"
+            )
+    return wrong
+
+
+async def wrong_counts_async(session: AsyncSession | AsyncConnection) -> list[str]:
+    if isinstance(session, AsyncSession):
+        connection = await session.connection()
+    else:
+        connection = session
+    return await connection.run_sync(wrong_counts)
