@@ -1,4 +1,5 @@
-"""The maintained counts checked against the rows they count, by independent queries."""
+"""The maintained counts, and the publication time each tag link copies, checked against
+the rows by independent queries."""
 
 from __future__ import annotations
 
@@ -40,6 +41,13 @@ def wrong_counts(connection: Connection) -> list[str]:
             wrong.append(
                 f"article {slug!r} has {stored} favorites, not {per_article.get(article_id, 0)}"
             )
+    for slug, link_time, article_time in connection.execute(
+        select(Article.slug, article_tags.c.published_at, Article.published_at).join(
+            article_tags, article_tags.c.article_id == Article.id
+        )
+    ):
+        if link_time != article_time:
+            wrong.append(f"a tag link of {slug!r} says {link_time}, not {article_time}")
     return wrong
 
 

@@ -45,22 +45,40 @@ def ensure_wrk() -> str:
     return found
 
 
+def database_url(name: str) -> str:
+    return ADMIN_URL.rsplit("/", 1)[0].replace("+psycopg", "") + f"/{name}"
+
+
+def database_exists(name: str) -> bool:
+    admin = create_engine(ADMIN_URL)
+    try:
+        with admin.connect() as connection:
+            found = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            return found.first() is not None
+    finally:
+        admin.dispose()
+
+
 @contextmanager
-def database() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database, dropped afterwards; yields its URL."""
+def database(name: str = DATABASE_NAME, *, keep: bool = False) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped afterwards (unless ``keep``); yields its
+    URL."""
     admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    drop = text(f"DROP DATABASE IF EXISTS {DATABASE_NAME} WITH (FORCE)")
+    drop = text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     try:
         with admin.connect() as connection:
             connection.execute(drop)
-            connection.execute(text(f"CREATE DATABASE {DATABASE_NAME}"))
+            connection.execute(text(f"CREATE DATABASE {name}"))
     except Exception as exc:
         raise HarnessError(f"PostgreSQL at {ADMIN_URL} is not usable: {exc}") from exc
     try:
-        yield ADMIN_URL.rsplit("/", 1)[0].replace("+psycopg", "") + f"/{DATABASE_NAME}"
+        yield database_url(name)
     finally:
-        with admin.connect() as connection:
-            connection.execute(drop)
+        if not keep:
+            with admin.connect() as connection:
+                connection.execute(drop)
         admin.dispose()
 
 
@@ -80,13 +98,15 @@ def pressroom_env(url: str) -> dict[str, str]:
     }
 
 
-def seed(env: dict[str, str]) -> None:
-    """Migrate, write the standard data set (the seed command's defaults), then analyze it.
+def seed(env: dict[str, str], *plan: str) -> None:
+    """Migrate, write a data set (the seed command's defaults: the standard one), then
+    vacuum and analyze it.
 
     Without fresh statistics the planner guesses, and autovacuum may analyze in the
-    middle of a round and change the plans between one window and the next.
+    middle of a round and change the plans between one window and the next. The vacuum
+    also sets the visibility map, so index-only scans need not visit the table.
     """
-    for args in (["db", "upgrade"], ["seed"]):
+    for args in (["db", "upgrade"], ["seed", *plan]):
         done = subprocess.run(
             [str(VENV_BIN / "pressroom"), *args], env=env, capture_output=True, text=True
         )

@@ -8,9 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import update
 
-from pressroom.models import Article
+from tests.api.clock import the_time_comes
 from tests.api.conftest import Account, AsyncSession, StatementLog, register
 from tests.api.test_articles import create
 
@@ -143,11 +142,7 @@ async def test_a_scheduled_article_counts_once_its_time_has_come(
 ) -> None:
     article = await create(client, alice, publishAt=_in_a_week())
     assert await _authors(client) == {"authors": [], "authorsCount": 0}
-    await async_session.execute(
-        update(Article)
-        .where(Article.slug == article["slug"])
-        .values(published_at=datetime.now(UTC) - timedelta(seconds=1))
-    )
+    await the_time_comes(async_session, article["slug"])
     assert _ranking(await _authors(client)) == [(alice.username, 1, 0)]
 
 

@@ -8,11 +8,10 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.kit.clock import utc_now
-from pressroom.models import Article
+from tests.api.clock import the_time_comes
 from tests.api.conftest import Account
 from tests.api.test_articles import create
 from tests.counts import wrong_counts_async
@@ -87,12 +86,7 @@ async def test_scheduled_articles_join_every_total_when_their_time_comes(
     scheduled = await create(client, alice, title="later", tagList=["due"], publishAt=_later())
     assert await totals() == (before + 1, 1, 1)
 
-    # Time passes: the publication time is now behind us. Nothing else is written.
-    await async_session.execute(
-        update(Article)
-        .where(Article.slug == scheduled["slug"])
-        .values(published_at=utc_now() - timedelta(seconds=1))
-    )
+    await the_time_comes(async_session, scheduled["slug"])
     assert await totals() == (before + 2, 2, 2)
     assert await wrong_counts_async(async_session) == []
 

@@ -6,10 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pressroom.models import Article
+from tests.api.clock import the_time_comes
 from tests.api.conftest import Account
 from tests.api.test_articles import create
 
@@ -63,12 +62,7 @@ async def test_a_scheduled_article_appears_when_its_time_comes(
     scheduled = await create(client, alice, publishAt=_in(60), tagList=["hidden"])
     assert scheduled["status"] == "scheduled"
     assert await _everywhere(client, scheduled["slug"], None) == [404, 0, 0, 404, 0]
-    # Time passes: move the publication time into the past, as the clock would.
-    await async_session.execute(
-        update(Article)
-        .where(Article.slug == scheduled["slug"])
-        .values(published_at=datetime.now(UTC) - timedelta(seconds=1))
-    )
+    await the_time_comes(async_session, scheduled["slug"])
     assert await _everywhere(client, scheduled["slug"], None) == [200, 1, 1, 200, 1]
 
 

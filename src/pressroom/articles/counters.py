@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 
 from pressroom.db.base import Base
 from pressroom.models import Article, SiteTotals, Tag, article_tags, favorites
+from pressroom.models.articles import scheduled_after_now
 
 TAGS = Base.metadata.tables[Tag.__tablename__]
 _IDS_PER_STATEMENT = 1000
@@ -59,12 +60,12 @@ def visible_articles() -> Select[Any]:
 
 
 def visible_articles_tagged() -> Select[Any]:
-    """Like :func:`visible_articles`, for the tag named by the ``tag`` parameter."""
+    """Like :func:`visible_articles`, for the tag named by the ``tag`` parameter: its
+    scheduled articles are a range of the tag-timeline index."""
     scheduled = (
         select(func.count())
-        .select_from(Article)
-        .join(article_tags, article_tags.c.article_id == Article.id)
-        .where(Article.scheduled_now(), article_tags.c.tag_id == Tag.id)
+        .select_from(article_tags)
+        .where(article_tags.c.tag_id == Tag.id, scheduled_after_now(article_tags.c.published_at))
         .correlate(Tag)
         .scalar_subquery()
     )
@@ -189,15 +190,17 @@ async def tag_ids_of(session: AsyncSession, article_id: int) -> list[int]:
 
 @dataclass(frozen=True)
 class Recounted:
-    """How many counters were wrong and are now right."""
+    """How many counters (and tag links' copies of a publication time) were wrong and are
+    now right."""
 
     site: int
     tags: int
     articles: int
+    links: int
 
     @property
     def total(self) -> int:
-        return self.site + self.tags + self.articles
+        return self.site + self.tags + self.articles + self.links
 
 
 def _true_site_count() -> ColumnElement[int]:
@@ -273,7 +276,22 @@ def recount(session: Session) -> Recounted:
         .values(released_articles=tag_count)
     )
     articles = recount_favorites(session)
-    return Recounted(int(site.rowcount), int(tags.rowcount), articles)  # type: ignore[attr-defined]
+    article_time = (
+        select(Article.published_at)
+        .where(Article.id == article_tags.c.article_id)
+        .scalar_subquery()
+    )
+    links = session.execute(
+        update(article_tags)
+        .where(article_tags.c.published_at.is_distinct_from(article_time))
+        .values(published_at=article_time)
+    )
+    return Recounted(
+        int(site.rowcount),  # type: ignore[attr-defined]
+        int(tags.rowcount),  # type: ignore[attr-defined]
+        articles,
+        int(links.rowcount),  # type: ignore[attr-defined]
+    )
 
 
 def count_as_released(session: Session, articles: Select[int]) -> None:

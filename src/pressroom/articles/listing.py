@@ -35,7 +35,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from pressroom.articles import counters, search
 from pressroom.kit.pagination import Position
 from pressroom.models import Article, Tag, User, article_tags, favorites, follows
-from pressroom.models.articles import ArticleStatus
+from pressroom.models.articles import ArticleStatus, published_by_now
 
 # A column of a statement: a mapped attribute or any SQL expression.
 ColumnLike = ColumnElement[Any] | InstrumentedAttribute[Any]
@@ -122,7 +122,7 @@ def _conditions(criteria: ArticleFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _after(key: ColumnLike) -> list[ColumnElement[bool]]:
+def _after(key: ColumnLike, ident: ColumnLike = Article.id) -> list[ColumnElement[bool]]:
     """Keyset condition: strictly after the cursor's (key, id) in descending order.
 
     The redundant ``key <= cursor`` is what lets every planner seek: PostgreSQL cannot
@@ -130,7 +130,7 @@ def _after(key: ColumnLike) -> list[ColumnElement[bool]]:
     comparison ``(key, id) < (x, y)`` for one.
     """
     at = bindparam("after_key", type_=key.type)
-    return [key <= at, or_(key < at, Article.id < bindparam("after_id", type_=Integer))]
+    return [key <= at, or_(key < at, ident < bindparam("after_id", type_=Integer))]
 
 
 def _summary_columns(signed_in: bool) -> list[ColumnLike]:
@@ -176,7 +176,9 @@ def _summary_columns(signed_in: bool) -> list[ColumnLike]:
     ]
 
 
-def _page_of(statement: Select[Any], key: ColumnLike, shape: Shape) -> Select[Any]:
+def _page_of(
+    statement: Select[Any], key: ColumnLike, shape: Shape, ident: ColumnLike = Article.id
+) -> Select[Any]:
     """``statement``'s articles as summary rows, sorted by ``key`` then id, descending.
 
     The page's ids are chosen first, in a derived table, and only its rows are then joined
@@ -184,8 +186,10 @@ def _page_of(statement: Select[Any], key: ColumnLike, shape: Shape) -> Select[An
     row an OFFSET skips. One row more than asked is read, to know whether a next page exists.
     """
     page = (
-        statement.with_only_columns(Article.id, key.label("sort_key"), maintain_column_froms=True)
-        .order_by(key.desc(), Article.id.desc())
+        statement.with_only_columns(
+            ident.label("id"), key.label("sort_key"), maintain_column_froms=True
+        )
+        .order_by(key.desc(), ident.desc())
         .limit(bindparam("rows", type_=Integer))
         .offset(bindparam("skip", type_=Integer))
         .subquery("page")
@@ -199,12 +203,23 @@ def _page_of(statement: Select[Any], key: ColumnLike, shape: Shape) -> Select[An
     )
 
 
-def _published(shape: Shape) -> tuple[Select[Any], ColumnLike]:
-    """Visible articles matching the shape's filters (after its cursor), and their sort key.
+@dataclass(frozen=True)
+class _Listing:
+    """Which rows a list reads, sorted by ``key`` then ``ident``, newest or best first."""
+
+    statement: Select[Any]
+    key: ColumnLike
+    ident: ColumnLike
+
+
+def _published(shape: Shape) -> _Listing:
+    """Visible articles matching the shape's filters (after its cursor).
 
     The cursor's bound comes first: given two upper bounds on one column, SQLite seeks on
     the first it meets, and the other is "published by now".
     """
+    if shape.criteria.tag is not None and shape.criteria.query is None:
+        return _tagged(shape)
     found = None
     key: ColumnLike = Article.published_at
     if shape.criteria.query is not None:
@@ -215,16 +230,33 @@ def _published(shape: Shape) -> tuple[Select[Any], ColumnLike]:
         Article.is_published,
         *_conditions(shape.criteria),
     )
-    if found is None:
-        return statement, key
-    return statement.join(found, found.c.article_id == Article.id), key
+    if found is not None:
+        statement = statement.join(found, found.c.article_id == Article.id)
+    return _Listing(statement, key, Article.id)
+
+
+def _tagged(shape: Shape) -> _Listing:
+    """A tag's articles, read from its links: each carries its article's publication time,
+    so the page is a range of the (tag, time, article) index however common the tag."""
+    key, ident = article_tags.c.published_at, article_tags.c.article_id
+    tag_id = select(Tag.id).where(Tag.name == bindparam("tag")).scalar_subquery()
+    statement = select(article_tags).where(
+        *(_after(key, ident) if shape.after_cursor else []),
+        article_tags.c.tag_id == tag_id,
+        published_by_now(key),
+    )
+    others = _conditions(replace(shape.criteria, tag=None))
+    if others:
+        statement = statement.join(Article, Article.id == ident).where(*others)
+    return _Listing(statement, key, ident)
 
 
 @lru_cache(maxsize=256)
 def page_statement(shape: Shape) -> Select[Any]:
     """The page's rows, each carrying the list's total: one round trip for both."""
-    statement, key = _published(shape)
-    return _with_total(_page_of(statement, key, shape), count_statement(shape))
+    listing = _published(shape)
+    page = _page_of(listing.statement, listing.key, shape, listing.ident)
+    return _with_total(page, count_statement(shape))
 
 
 def _with_total(page: Select[Any], count: Select[Any]) -> Select[Any]:
@@ -243,8 +275,8 @@ def count_statement(shape: Shape) -> Select[Any]:
         return counters.visible_articles()
     if criteria == ArticleFilter(tag=""):
         return counters.visible_articles_tagged()
-    statement, _ = _published(replace(shape, signed_in=False, after_cursor=False))
-    return statement.with_only_columns(func.count(), maintain_column_froms=True)
+    listing = _published(replace(shape, signed_in=False, after_cursor=False))
+    return listing.statement.with_only_columns(func.count(), maintain_column_froms=True)
 
 
 @dataclass(frozen=True)

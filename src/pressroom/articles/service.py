@@ -182,7 +182,7 @@ async def create_article(session: AsyncSession, data: NewArticle, author: User) 
     await session.flush()  # the slug is chosen before insert
     tag_ids = await tags.ensure_ids(session, data.tagList or [])
     await counters.move(session, counters.NOTHING, Release.of(article.published_at, tag_ids))
-    await tags.add_links(session, article.id, tag_ids)
+    await tags.add_links(session, article.id, tag_ids, article.published_at)
     return await present(session, article, author)
 
 
@@ -195,7 +195,7 @@ async def update_article(
     if stale_version or stale_time:
         raise Conflict("article", STALE)
     old_title = article.title
-    was_released = article.published_at is not None
+    was_published_at = article.published_at
     article.published_at = _publication_time(data, article.published_at)
     changes = data.model_dump(exclude_unset=True, include={"title", "description", "body"})
     for field, value in changes.items():
@@ -208,21 +208,32 @@ async def update_article(
         )
     article.updated_at = utc_now()
     await _flush_or_stale(session)
-    is_released = article.published_at is not None
-    if data.tagList is None and was_released == is_released:
-        return await present(session, article, viewer)  # the counts stay as they are
+    await _follow_tags_and_counts(session, article, was_published_at, data.tagList)
+    return await present(session, article, viewer)
+
+
+async def _follow_tags_and_counts(
+    session: AsyncSession,
+    article: Article,
+    was_published_at: datetime | None,
+    tag_names: list[str] | None,
+) -> None:
+    """After an article's publication time or tags changed: its tag links (and the time
+    they carry) and the released counts, counts first (see ``counters``)."""
+    moved = was_published_at != article.published_at
+    if tag_names is None and not moved:
+        return
     old_tag_ids = await counters.tag_ids_of(session, article.id)
-    new_tag_ids = (
-        old_tag_ids if data.tagList is None else await tags.ensure_ids(session, data.tagList)
-    )
+    new_tag_ids = old_tag_ids if tag_names is None else await tags.ensure_ids(session, tag_names)
     await counters.move(
         session,
-        Release(was_released, frozenset(old_tag_ids)),
-        Release(is_released, frozenset(new_tag_ids)),
+        Release.of(was_published_at, old_tag_ids),
+        Release.of(article.published_at, new_tag_ids),
     )
-    if data.tagList is not None:
-        await tags.replace_links(session, article.id, new_tag_ids)
-    return await present(session, article, viewer)
+    if tag_names is not None:
+        await tags.replace_links(session, article.id, new_tag_ids, article.published_at)
+    else:
+        await tags.retime_links(session, article.id, article.published_at)
 
 
 async def delete_article(session: AsyncSession, slug: str, viewer: User) -> None:
@@ -257,15 +268,11 @@ async def _set_publication(
     session: AsyncSession, slug: str, viewer: User, published_at: datetime | None
 ) -> ArticleJSON:
     article = await _own(session, slug, viewer)
-    was_released = article.published_at is not None
+    was_published_at = article.published_at
     article.published_at = published_at
     article.updated_at = utc_now()
     await _flush_or_stale(session)
-    if was_released != (published_at is not None):
-        tag_ids = frozenset(await counters.tag_ids_of(session, article.id))
-        await counters.move(
-            session, Release(was_released, tag_ids), Release(not was_released, tag_ids)
-        )
+    await _follow_tags_and_counts(session, article, was_published_at, None)
     return await present(session, article, viewer)
 
 

@@ -230,12 +230,17 @@ def purge(
 def recount(
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
-    """Set the maintained counts (favorites, published articles per tag and site-wide) from
-    the rows, and say how many were wrong. Every write keeps them; this repairs them after
-    rows were changed by hand."""
+    """Set the maintained counts (favorites, published articles per tag and site-wide, the
+    publication time each tag link copies) from the rows, and say how many were wrong.
+    Every write keeps them; this repairs them after rows were changed by hand."""
     with open_database() as factory, transaction(factory) as session:
         fixed = counters.recount(session)
-    figures = {"site": fixed.site, "tags": fixed.tags, "articles": fixed.articles}
+    figures = {
+        "site": fixed.site,
+        "tags": fixed.tags,
+        "articles": fixed.articles,
+        "links": fixed.links,
+    }
     if as_json:
         _print_json(figures)
     elif not out.is_terminal:
@@ -243,7 +248,7 @@ def recount(
     elif fixed.total:
         out.print(
             f"Corrected {fixed.total} counts: {fixed.site} site total, {fixed.tags} tags, "
-            f"{fixed.articles} articles' favorites.",
+            f"{fixed.articles} articles' favorites, {fixed.links} tag links' times.",
             highlight=False,
         )
     else:

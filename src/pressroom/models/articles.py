@@ -38,10 +38,22 @@ SLUG_MAX = 255
 DESCRIPTION_MAX = 1000
 
 
-def _published_before_now(published_at: Mapped[datetime | None]) -> ColumnElement[bool]:
+PublicationTime = Mapped[datetime | None] | ColumnElement[datetime | None]
+
+
+def _now() -> ColumnElement[datetime]:
     # The clock is read when the statement executes, so a cached statement never goes stale.
-    now = bindparam("now", callable_=utc_now, type_=UTCDateTime(), unique=True)
-    return and_(published_at.is_not(None), published_at <= now)
+    return bindparam("now", callable_=utc_now, type_=UTCDateTime(), unique=True)
+
+
+def published_by_now(published_at: PublicationTime) -> ColumnElement[bool]:
+    """Given a publication time that has come: visible to readers."""
+    return and_(published_at.is_not(None), published_at <= _now())
+
+
+def scheduled_after_now(published_at: PublicationTime) -> ColumnElement[bool]:
+    """Given a publication time that has not come yet (NULLs, the drafts, never match)."""
+    return published_at > _now()
 
 
 class ArticleStatus(StrEnum):
@@ -101,19 +113,17 @@ class Article(Base):
     @is_published.inplace.expression
     @classmethod
     def _is_published_expression(cls) -> ColumnElement[bool]:
-        return _published_before_now(cls.published_at)
+        return published_by_now(cls.published_at)
 
     @classmethod
     def published_now(cls) -> ColumnElement[bool]:
         """The SQL side of ``is_published``, typed for statement builders."""
-        return _published_before_now(cls.published_at)
+        return published_by_now(cls.published_at)
 
     @classmethod
     def scheduled_now(cls) -> ColumnElement[bool]:
-        """Given a publication time that has not come yet (NULLs, the drafts, never match)."""
-        return cls.published_at > bindparam(
-            "now", callable_=utc_now, type_=UTCDateTime(), unique=True
-        )
+        """Scheduled: given a publication time that has not come yet."""
+        return scheduled_after_now(cls.published_at)
 
     def __repr__(self) -> str:
         return f"Article(id={self.id!r}, slug={self.slug!r})"

@@ -14,8 +14,11 @@ article_tags = Table(
     Base.metadata,
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("tag_id", Integer, ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True),
-    # Tag pages look up articles by tag: the primary key only serves the other direction.
-    Index("ix_article_tags_tag_id", "tag_id"),
+    # A copy of the article's publication time, written with it (see ``tags.repository``):
+    # a tag's page is then one range of the index below, newest first, however common the
+    # tag, instead of every article with the tag sorted for the ten newest.
+    Column("published_at", UTCDateTime()),
+    Index("ix_article_tags_tag_id_published_at", "tag_id", "published_at", "article_id"),
     **MYSQL_TABLE_OPTIONS,
 )
 

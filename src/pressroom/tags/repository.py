@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select
+from sqlalchemy import Select, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.db.base import Base
@@ -76,15 +77,34 @@ async def ensure_ids(session: AsyncSession, names: Sequence[str]) -> list[int]:
     return [existing[name] for name in names]
 
 
-async def replace_links(session: AsyncSession, article_id: int, tag_ids: Sequence[int]) -> None:
+async def replace_links(
+    session: AsyncSession, article_id: int, tag_ids: Sequence[int], published_at: datetime | None
+) -> None:
     """Make ``tag_ids`` the article's tags."""
     await session.execute(delete(article_tags).where(article_tags.c.article_id == article_id))
-    await add_links(session, article_id, tag_ids)
+    await add_links(session, article_id, tag_ids, published_at)
 
 
-async def add_links(session: AsyncSession, article_id: int, tag_ids: Sequence[int]) -> None:
-    """Tag a new article."""
+async def add_links(
+    session: AsyncSession, article_id: int, tag_ids: Sequence[int], published_at: datetime | None
+) -> None:
+    """Tag a new article; each link carries the article's publication time."""
     if tag_ids:
         await session.execute(
-            insert(article_tags), [{"article_id": article_id, "tag_id": t} for t in tag_ids]
+            insert(article_tags),
+            [
+                {"article_id": article_id, "tag_id": t, "published_at": published_at}
+                for t in tag_ids
+            ],
         )
+
+
+async def retime_links(
+    session: AsyncSession, article_id: int, published_at: datetime | None
+) -> None:
+    """Follow the article's new publication time (published, scheduled, back to a draft)."""
+    await session.execute(
+        update(article_tags)
+        .where(article_tags.c.article_id == article_id)
+        .values(published_at=published_at)
+    )

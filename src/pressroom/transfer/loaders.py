@@ -142,6 +142,7 @@ class Loader:
         slugs = [record.slug or slugify(record.title) for _, record in batch]
         taken = set(self.session.scalars(select(Article.slug).where(Article.slug.in_(slugs))))
         rows, tag_lists = [], {}
+        times: dict[str, datetime | None] = {}
         for (line, record), slug in zip(batch, slugs, strict=True):
             author_id = authors.get(record.author)
             if author_id is None:
@@ -152,6 +153,7 @@ class Loader:
                 continue
             taken.add(slug)
             created_at = record.createdAt or self.now
+            times[slug] = self.now if record.publishes_now else record.publishedAt
             rows.append(
                 {
                     "slug": slug,
@@ -159,7 +161,7 @@ class Loader:
                     "description": record.description,
                     "body": record.body,
                     "author_id": author_id,
-                    "published_at": self.now if record.publishes_now else record.publishedAt,
+                    "published_at": times[slug],
                     "created_at": created_at,
                     "updated_at": record.updatedAt or created_at,
                     "version": 1,
@@ -170,17 +172,23 @@ class Loader:
         self.insert(_table(Article), rows)
         self.report.inserted("article", len(rows))
         if tag_lists:
-            self._link_tags(tag_lists)
+            self._link_tags(tag_lists, times)
         released = [str(row["slug"]) for row in rows if row["published_at"] is not None]
         if released:
             ids = list(self.articles.ids(released).values())
             counters.count_as_released(self.session, select(Article.id).where(Article.id.in_(ids)))
 
-    def _link_tags(self, tag_lists: dict[str, list[str]]) -> None:
+    def _link_tags(
+        self, tag_lists: dict[str, list[str]], published_at: dict[str, datetime | None]
+    ) -> None:
         tag_ids, _ = self.ensure_tags(name for names in tag_lists.values() for name in names)
         article_ids = self.articles.ids(tag_lists)
         links = [
-            {"article_id": article_ids[slug], "tag_id": tag_ids[name]}
+            {
+                "article_id": article_ids[slug],
+                "tag_id": tag_ids[name],
+                "published_at": published_at[slug],
+            }
             for slug, names in tag_lists.items()
             for name in names
         ]

@@ -129,6 +129,13 @@ def publish_drafts(session: Session, drafts: DraftFilter, now: datetime | None =
     result = session.execute(publish_drafts_statement(drafts, now))
     published = select(Article.id).where(*drafts.conditions(published_at=now))
     counters.count_as_released(session, published)
+    # Their tag links carry the publication time too (an article published in this very
+    # microsecond by someone else has the same time: its links are right either way).
+    session.execute(
+        update(article_tags)
+        .where(article_tags.c.article_id.in_(select(Article.id).where(Article.published_at == now)))
+        .values(published_at=now)
+    )
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 

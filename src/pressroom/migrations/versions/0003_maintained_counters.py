@@ -1,8 +1,13 @@
-"""maintained counters: favorites per article, released articles per tag and site-wide
+"""maintained counters and the tag timeline
 
 Lists show ``articlesCount`` and ``favoritesCount`` on every request; counting rows for
 them is a scan that grows with the site. These columns hold the counts instead, written
-in the same transaction as the rows they count. Existing rows are counted once here.
+in the same transaction as the rows they count: favorites per article, and released
+(published or scheduled) articles per tag and site-wide. Existing rows are counted here.
+
+A tag's page had to gather every article with the tag to sort out the newest ten. Each
+tag link now carries its article's publication time, indexed by (tag, time, article), so
+the page is one index range.
 
 Columns are added with plain ``ALTER TABLE ... ADD COLUMN``, never a batch rebuild, so the
 SQLite full-text triggers of 0002 stay in place.
@@ -17,6 +22,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from pressroom.db.types import UTCDateTime
+
 revision: str = "0003"
 down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
@@ -28,7 +35,32 @@ _article_tags = sa.table("article_tags", sa.column("article_id"), sa.column("tag
 _favorites = sa.table("favorites", sa.column("article_id"))
 
 
+def _upgrade_tag_timeline() -> None:
+    """``article_tags.published_at``, a copy of the article's, and the index a tag's page
+    reads newest first; it replaces the plain index on ``tag_id`` (its prefix)."""
+    op.add_column(
+        "article_tags", sa.Column("published_at", UTCDateTime(timezone=True), nullable=True)
+    )
+    links = sa.table("article_tags", sa.column("article_id"), sa.column("published_at"))
+    op.execute(
+        links.update().values(
+            published_at=sa.select(_articles.c.published_at)
+            .where(_articles.c.id == links.c.article_id)
+            .scalar_subquery()
+        )
+    )
+    op.create_index(
+        op.f("ix_article_tags_tag_id_published_at"),
+        "article_tags",
+        ["tag_id", "published_at", "article_id"],
+        unique=False,
+    )
+    # MariaDB needs an index on tag_id for its foreign key: create the new one first.
+    op.drop_index(op.f("ix_article_tags_tag_id"), table_name="article_tags")
+
+
 def upgrade() -> None:
+    _upgrade_tag_timeline()
     op.add_column(
         "articles", sa.Column("favorites_count", sa.Integer(), server_default="0", nullable=False)
     )
@@ -74,6 +106,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.create_index(op.f("ix_article_tags_tag_id"), "article_tags", ["tag_id"], unique=False)
+    op.drop_index(op.f("ix_article_tags_tag_id_published_at"), table_name="article_tags")
+    with op.batch_alter_table("article_tags") as batch:
+        batch.drop_column("published_at")
     op.drop_table("site_totals")
     with op.batch_alter_table("tags") as batch:
         batch.drop_column("released_articles")

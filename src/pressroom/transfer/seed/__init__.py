@@ -204,7 +204,7 @@ def seed(session: Session, plan: SeedPlan, progress: ProgressFactory = _no_progr
         plan.articles,
         _rename_slugs if had_articles else None,
     )
-    writer.write(article_tags, rows.article_tags(layout, plan.articles, tag_ids), None)
+    writer.write(article_tags, rows.article_tags(layout, plan.articles, tag_ids, published), None)
     writer.write(
         favorites, rows.favorites(layout, plan.users, plan.favorites, published), plan.favorites
     )

@@ -80,9 +80,15 @@ class Published:
 
     ids: array[int] = field(default_factory=lambda: array("q"))
     times: array[int] = field(default_factory=lambda: array("q"))  # epoch seconds
+    # Every seeded article's publication time, in id order: epoch seconds, NO_TIME for a
+    # draft. Tag links carry a copy.
+    every_time: array[int] = field(default_factory=lambda: array("q"))
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+NO_TIME = -1
 
 
 @dataclass(frozen=True)
@@ -164,10 +170,13 @@ def articles(layout: Layout, count: int, user_count: int, published: Published) 
             created = anchor - rng.random() * HISTORY
             updated = created + rng.random() * min(60 * DAY, anchor - created)
             published_at = None
+            published.every_time.append(NO_TIME)
         elif roll < DRAFT_SHARE + SCHEDULED_SHARE:
             created = anchor - rng.random() * 60 * DAY
             updated = created + rng.random() * (anchor - created)
-            published_at = _at(anchor + rng.uniform(SCHEDULE_MIN, SCHEDULE_MAX))
+            due = int(anchor + rng.uniform(SCHEDULE_MIN, SCHEDULE_MAX))
+            published_at = _at(due)
+            published.every_time.append(due)
         else:
             moment = int(anchor - rng.random() * HISTORY)
             created = moment - rng.random() * 14 * DAY
@@ -178,6 +187,7 @@ def articles(layout: Layout, count: int, user_count: int, published: Published) 
             published_at = _at(moment)
             published.ids.append(article_id)
             published.times.append(moment)
+            published.every_time.append(moment)
         slug = ascii_slug(title)
         yield {
             "id": article_id,
@@ -193,7 +203,9 @@ def articles(layout: Layout, count: int, user_count: int, published: Published) 
         }
 
 
-def article_tags(layout: Layout, article_count: int, tag_ids: Sequence[int]) -> Iterator[Row]:
+def article_tags(
+    layout: Layout, article_count: int, tag_ids: Sequence[int], published: Published
+) -> Iterator[Row]:
     """One to five tags per article, drawn with a long tail: a few tags are everywhere."""
     if not tag_ids:
         return
@@ -203,8 +215,10 @@ def article_tags(layout: Layout, article_count: int, tag_ids: Sequence[int]) -> 
     for article_id in range(first, first + article_count):
         how_many = rng.choices(TAGS_PER_ARTICLE, weights=TAGS_PER_ARTICLE_WEIGHTS)[0]
         chosen = rng.choices(tag_ids, cum_weights=cumulative, k=how_many)
+        time = published.every_time[article_id - first]
+        published_at = None if time == NO_TIME else _at(time)
         for tag_id in dict.fromkeys(chosen):
-            yield {"article_id": article_id, "tag_id": tag_id}
+            yield {"article_id": article_id, "tag_id": tag_id, "published_at": published_at}
 
 
 def favorites(layout: Layout, user_count: int, total: int, published: Published) -> Iterator[Row]:
