@@ -135,7 +135,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         callspec = getattr(item, "callspec", None)
         params = callspec.params if callspec else {}
         backend = params.get("database") or params.get("fresh_database")
-        item.stash[_BACKEND_OF_TEST] = backend.value if backend else "no database"
+        marker = item.get_closest_marker("backend")
+        label = backend.value if backend else marker.args[0] if marker else "no database"
+        item.stash[_BACKEND_OF_TEST] = label
 
 
 @pytest.hookimpl(wrapper=True)

@@ -12,7 +12,8 @@ from sqlalchemy import text
 
 from pressroom import __version__
 from pressroom.api.errors import install_error_handlers
-from pressroom.api.middleware import LimitRequestBody, RefuseControlCharacters
+from pressroom.api.middleware import LimitRequestBody, LimitRequestTime, RefuseControlCharacters
+from pressroom.api.probes import probes_router
 from pressroom.articles.endpoints import router as articles_router
 from pressroom.comments.endpoints import router as comments_router
 from pressroom.config import Settings, get_settings
@@ -59,10 +60,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.tokens = tokens
-    install_error_handlers(app)
+    install_error_handlers(app, settings.retry_after_seconds)
     app.add_middleware(RefuseControlCharacters)
     # The longest article body (200,000 characters, up to 4 bytes each) fits with room.
     app.add_middleware(LimitRequestBody, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        LimitRequestTime,
+        seconds=settings.request_timeout_seconds,
+        retry_after=settings.retry_after_seconds,
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -86,5 +92,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "database": backend_of(settings.database_url).value}
 
     app.include_router(operations)
+    app.include_router(probes_router(settings))
     app.include_router(feeds_router)
     return app

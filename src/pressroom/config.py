@@ -39,6 +39,20 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body accepted; a larger one answers 413 unread.",
     )
+    statement_timeout_ms: int = Field(
+        15_000,
+        ge=0,
+        description="Longest a web request's SQL statement may run on PostgreSQL or "
+        "MariaDB/MySQL (0: no limit); the CLI's bulk work has none.",
+    )
+    request_timeout_seconds: float = Field(
+        30.0,
+        ge=0,
+        description="Longest a request may take before it answers 503 (0: no limit).",
+    )
+    retry_after_seconds: int = Field(
+        5, ge=1, description="What a 503 tells clients to wait before trying again."
+    )
     sqlite_busy_timeout_ms: int = Field(
         5000, ge=0, description="How long SQLite waits for a lock before failing."
     )

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pressroom.db.faults import DATABASE_FAILURES, database_unavailable
 from pressroom.errors import DomainError
 
 logger = logging.getLogger("pressroom.api")
@@ -55,8 +56,10 @@ def validation_errors(exc: RequestValidationError) -> dict[str, list[str]]:
     return errors
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Render domain errors, validation failures and HTTP errors in the API's envelope."""
+def install_error_handlers(app: FastAPI, retry_after: int) -> None:
+    """Render domain errors, validation failures and HTTP errors in the API's envelope; a
+    database that cannot answer for now is a 503 telling clients to retry after
+    ``retry_after`` seconds."""
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
@@ -74,7 +77,31 @@ def install_error_handlers(app: FastAPI) -> None:
             error_body(field, detail.lower()), status_code=exc.status_code, headers=exc.headers
         )
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    def _server_error(request: Request) -> JSONResponse:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse(error_body("server", "internal error"), status_code=500)
+
+    async def _database_failure(request: Request, exc: Exception) -> JSONResponse:
+        if not database_unavailable(exc):
+            return _server_error(request)
+        # Expected while the database restarts: one line, no traceback; the client retries.
+        logger.warning(
+            "database unavailable on %s %s: %s",
+            request.method,
+            request.url.path,
+            type(exc).__name__,
+        )
+        return JSONResponse(
+            error_body("database", "is unavailable; try again shortly"),
+            status_code=503,
+            headers={"Retry-After": str(retry_after)},
+        )
+
+    # Registered by class, not under Exception: Starlette re-raises what reaches the
+    # catch-all handler after answering, and a database restart is no crash.
+    for failure in DATABASE_FAILURES:
+        app.add_exception_handler(failure, _database_failure)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return _server_error(request)

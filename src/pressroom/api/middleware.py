@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from urllib.parse import unquote
 
@@ -10,16 +11,55 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pressroom.api.fields import has_control_characters
 
 
-async def _answer(send: Send, status: int, field: str, message: str) -> None:
+async def _answer(
+    send: Send,
+    status: int,
+    field: str,
+    message: str,
+    headers: tuple[tuple[bytes, bytes], ...] = (),
+) -> None:
     body = json.dumps({"errors": {field: [message]}}).encode()
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json")],
+            "headers": [(b"content-type", b"application/json"), *headers],
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class LimitRequestTime:
+    """Answer 503 (with ``Retry-After``) to a request still running after ``seconds``.
+
+    The request is cancelled: its transaction is rolled back and its connection closed,
+    so a worker is never held forever. A response already under way is cut instead.
+    """
+
+    def __init__(self, app: ASGIApp, seconds: float, retry_after: int) -> None:
+        self.app = app
+        self.seconds = seconds
+        self.retry_after = str(retry_after).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.seconds:
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            async with asyncio.timeout(self.seconds):
+                await self.app(scope, receive, watched_send)
+        except TimeoutError:
+            if started:
+                raise
+            message = f"took longer than {self.seconds:g} seconds"
+            await _answer(send, 503, "request", message, ((b"retry-after", self.retry_after),))
 
 
 _WITHOUT_BODY = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -115,14 +115,51 @@ def create_sync_engine(settings: Settings, url: str | URL | None = None) -> Engi
     return engine
 
 
+# A web request's statements stop after PRESSROOM_STATEMENT_TIMEOUT_MS, so a slow query
+# cannot hold a worker forever: PostgreSQL is told when the connection opens, MariaDB and
+# MySQL right after. SQLite has no such setting; the request timeout still answers.
+
+
+def _with_statement_timeout(url: URL, options: dict[str, Any], ms: int) -> dict[str, Any]:
+    if not ms or backend_of(url) is not Backend.POSTGRESQL:
+        return options
+    connect_args = dict(options.get("connect_args", {}))
+    server_settings = dict(connect_args.get("server_settings", {}))
+    server_settings["statement_timeout"] = str(ms)
+    return options | {"connect_args": connect_args | {"server_settings": server_settings}}
+
+
+def _limit_mysql_statements(engine: Engine, ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _set_statement_timeout(dbapi_connection: Any, connection_record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        # MariaDB counts seconds for every statement; MySQL milliseconds, for SELECTs only.
+        cursor.execute("SELECT VERSION()")
+        if "mariadb" in str(cursor.fetchone()[0]).lower():
+            cursor.execute(f"SET SESSION max_statement_time = {ms / 1000:.3f}")
+        else:
+            cursor.execute(f"SET SESSION max_execution_time = {int(ms)}")
+        cursor.close()
+
+
+def _create_web_engine(
+    url: URL, settings: Settings, sqlite_begin: str, **extra: Any
+) -> AsyncEngine:
+    timeout_ms = settings.statement_timeout_ms
+    options = _with_statement_timeout(url, _engine_options(url, settings) | extra, timeout_ms)
+    engine = create_async_engine(url, **options)
+    if timeout_ms and backend_of(url) is Backend.MYSQL:
+        _limit_mysql_statements(engine.sync_engine, timeout_ms)
+    _configure(engine.sync_engine, url, settings, sqlite_begin)
+    return engine
+
+
 def create_async_db_engine(settings: Settings, url: str | URL | None = None) -> AsyncEngine:
-    """The async engine (aiosqlite, asyncpg or aiomysql) for the web app."""
+    """The async engine (aiosqlite, asyncpg or aiomysql) for the web app's writes."""
     target = async_url(url or settings.database_url)
     if backend_of(target) is Backend.SQLITE:
         _ensure_sqlite_folder(target)
-    engine = create_async_engine(target, **_engine_options(target, settings))
-    _configure(engine.sync_engine, target, settings, SQLITE_BEGIN_FOR_WRITES)
-    return engine
+    return _create_web_engine(target, settings, SQLITE_BEGIN_FOR_WRITES)
 
 
 def create_async_read_engine(settings: Settings) -> AsyncEngine:
@@ -136,9 +173,6 @@ def create_async_read_engine(settings: Settings) -> AsyncEngine:
     never queue behind the writers' ``BEGIN IMMEDIATE``.
     """
     target = async_url(settings.read_database_url or settings.database_url)
-    options = _engine_options(target, settings)
-    if backend_of(target) is not Backend.SQLITE:
-        options["isolation_level"] = "AUTOCOMMIT"
-    engine = create_async_engine(target, **options)
-    _configure(engine.sync_engine, target, settings, SQLITE_BEGIN_DEFERRED)
-    return engine
+    if backend_of(target) is Backend.SQLITE:
+        return _create_web_engine(target, settings, SQLITE_BEGIN_DEFERRED)
+    return _create_web_engine(target, settings, SQLITE_BEGIN_DEFERRED, isolation_level="AUTOCOMMIT")

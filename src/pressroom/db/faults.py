@@ -1,0 +1,42 @@
+"""Which failures mean "the database cannot answer right now", as opposed to a bug.
+
+Those are worth a retry: the database is down or restarting, a connection was cut, the
+pool has no connection to give, a statement ran past its timeout, a lock could not be
+had in time. The API answers them 503 with ``Retry-After``; everything else stays a 500.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+# SQLSTATE classes of the same kind: 08 connection exception, 53 insufficient resources,
+# 57 operator intervention (admin shutdown, query canceled by statement_timeout),
+# 40P01 deadlock (retrying succeeds).
+_RETRYABLE_SQLSTATES = ("08", "53", "57", "40P01")
+
+
+# Every exception class a database failure can arrive as; database_unavailable() sorts them.
+DATABASE_FAILURES: tuple[type[Exception], ...] = (DBAPIError, PoolTimeout, OSError)
+
+
+def _sqlstate(error: DBAPIError) -> str:
+    original = error.orig
+    state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    return str(state or "")
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database could not serve the request for now."""
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError):
+        return (
+            exc.connection_invalidated
+            or isinstance(exc, OperationalError | InterfaceError)
+            or _sqlstate(exc).startswith(_RETRYABLE_SQLSTATES)
+        )
+    # A refused or reset connection while the pool opens one comes through unwrapped.
+    return isinstance(exc, ConnectionError | TimeoutError) or (
+        isinstance(exc, OSError) and exc.errno is not None
+    )
