@@ -7,7 +7,10 @@ from datetime import timedelta
 import httpx
 import jwt
 import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from pressroom.models import User
 from pressroom.users.security import TokenIssuer
 from tests.api.conftest import PASSWORD, TEST_SECRET, Account, register
 
@@ -206,11 +209,11 @@ async def test_both_taken_fields_are_named(client: httpx.AsyncClient, alice: Acc
 
 
 async def test_an_expired_token_is_401_even_where_a_token_is_optional(
-    client: httpx.AsyncClient, alice: Account
+    client: httpx.AsyncClient, alice: Account, async_session: AsyncSession
 ) -> None:
-    me = (await client.get("/api/user", headers=alice.auth)).json()["user"]
-    user_id = int(jwt.decode(me["token"], options={"verify_signature": False})["sub"])
-    expired = TokenIssuer(TEST_SECRET, timedelta(minutes=-1)).issue(user_id)
+    user = await async_session.scalar(select(User).where(User.username == alice.username))
+    assert user is not None
+    expired = TokenIssuer(TEST_SECRET, timedelta(minutes=-1)).issue(user.id, user.password_hash)
     headers = {"Authorization": f"Token {expired}"}
     for path in ("/api/user", "/api/articles", f"/api/profiles/{alice.username}"):
         response = await client.get(path, headers=headers)

@@ -40,9 +40,10 @@ def _token_from(header: str | None) -> str | None:
 
 
 async def _user_for(token: str, tokens: TokenIssuer, session: DbSession) -> User:
-    user_id = tokens.user_id(token)
-    user = await repository.get_by_id(session, user_id) if user_id is not None else None
-    if user is None:
+    claims = tokens.read(token)
+    user = await repository.get_by_id(session, claims.user_id) if claims is not None else None
+    # A deleted user's token names nobody; one issued before a password change is void.
+    if claims is None or user is None or not tokens.accepts(claims, user.password_hash):
         raise Unauthorized("token", "is invalid")
     return user
 

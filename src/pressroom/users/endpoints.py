@@ -23,7 +23,7 @@ def _response(user: User, tokens: Tokens) -> UserResponse:
     return UserResponse(
         user=UserOut(
             email=user.email,
-            token=tokens.issue(user.id),
+            token=tokens.issue(user.id, user.password_hash),
             username=user.username,
             bio=user.bio,
             image=user.image,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
@@ -18,6 +20,8 @@ from pressroom.db.urls import Backend, backend_of
 from pressroom.kit.clock import utc_now
 
 ALGORITHM = "HS256"
+_MARK_CLAIM = "pwd"
+_MARK_LENGTH = 16
 _hasher = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory profile
 
 
@@ -64,21 +68,52 @@ async def verify_password(password: str, password_hash: str | None) -> bool:
 
 
 @dataclass(frozen=True)
+class TokenClaims:
+    user_id: int
+    password_mark: str
+
+
+@dataclass(frozen=True)
 class TokenIssuer:
+    """Signs and reads login tokens: HS256 only, with an expiry, and a mark of the password
+    they were issued under, so that changing the password ends every older token."""
+
     secret: str
     ttl: timedelta
 
-    def issue(self, user_id: int) -> str:
+    def password_mark(self, password_hash: str) -> str:
+        """A keyed digest of the stored hash: it changes with every new password (each hash
+        has its own salt) and says nothing about it to whoever reads the token."""
+        digest = hmac.new(self.secret.encode(), password_hash.encode(), hashlib.sha256)
+        return digest.hexdigest()[:_MARK_LENGTH]
+
+    def issue(self, user_id: int, password_hash: str) -> str:
         now = utc_now()
-        claims = {"sub": str(user_id), "iat": now, "exp": now + self.ttl}
+        claims = {
+            "sub": str(user_id),
+            "iat": now,
+            "exp": now + self.ttl,
+            _MARK_CLAIM: self.password_mark(password_hash),
+        }
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
 
-    def user_id(self, token: str) -> int | None:
-        """The user a valid, unexpired token names; None for anything else."""
+    def read(self, token: str) -> TokenClaims | None:
+        """What a valid, unexpired token of ours says; None for anything else.
+
+        The algorithm is pinned: a token that names another (``none``, RS256, HS512) is
+        refused before its signature is even looked at.
+        """
         try:
             claims = jwt.decode(
-                token, self.secret, algorithms=[ALGORITHM], options={"require": ["sub", "exp"]}
+                token,
+                self.secret,
+                algorithms=[ALGORITHM],
+                options={"require": ["sub", "exp", "iat", _MARK_CLAIM]},
             )
-            return int(claims["sub"])
+            return TokenClaims(int(claims["sub"]), str(claims[_MARK_CLAIM]))
         except (jwt.PyJWTError, ValueError, TypeError):
             return None
+
+    def accepts(self, claims: TokenClaims, password_hash: str) -> bool:
+        """Whether the token was issued under the user's current password."""
+        return hmac.compare_digest(claims.password_mark, self.password_mark(password_hash))
