@@ -21,7 +21,7 @@ ALL_RELATIONSHIPS = [
 
 def test_every_model_is_mapped() -> None:
     names = {mapper.class_.__name__ for mapper in Base.registry.mappers}
-    assert names == {"User", "Article", "Comment", "Tag", "SiteTotals"}
+    assert names == {"User", "Article", "Comment", "Tag", "SiteTotals", "FailedSignIn"}
 
 
 @pytest.mark.parametrize(("model", "key", "rel"), ALL_RELATIONSHIPS, ids=lambda v: str(v))

@@ -23,6 +23,7 @@ EXPECTED_TABLES = {
     "follows",
     "favorites",
     "site_totals",
+    "failed_sign_ins",
 }
 
 

@@ -68,6 +68,17 @@ class Settings(BaseSettings):
     token_ttl_minutes: int = Field(
         60 * 24 * 7, ge=1, description="How long a login token stays valid."
     )
+    sign_in_failures_per_account: int = Field(
+        5, ge=1, description="Failed sign-ins to one account within the window before 429."
+    )
+    sign_in_failures_per_address: int = Field(
+        20,
+        ge=1,
+        description="Failed sign-ins from one client address within the window before 429.",
+    )
+    sign_in_window_seconds: int = Field(
+        900, ge=1, description="How long a failed sign-in counts against the limits above."
+    )
     cors_origins: list[str] = Field(
         ["*"], description="Origins allowed to call the API from a browser (JSON list)."
     )

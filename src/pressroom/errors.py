@@ -25,6 +25,10 @@ class DomainError(Exception):
     def as_dict(self) -> dict[str, list[str]]:
         return {self.field: self.messages, **self.extra}
 
+    def headers(self) -> dict[str, str]:
+        """HTTP headers the answer carries besides the body."""
+        return {}
+
 
 class Invalid(DomainError):
     status_code = 422
@@ -44,3 +48,14 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status_code = 409
+
+
+class TooManyRequests(DomainError):
+    status_code = 429
+
+    def __init__(self, field: str, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(field, message)
+        self.retry_after_seconds = retry_after_seconds
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_seconds)}

@@ -63,7 +63,9 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse({"errors": exc.as_dict()}, status_code=exc.status_code)
+        return JSONResponse(
+            {"errors": exc.as_dict()}, status_code=exc.status_code, headers=exc.headers()
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

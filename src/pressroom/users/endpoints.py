@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Request, Response, status
 
+from pressroom.api.errors import error_body
+from pressroom.api.responses import json_body
 from pressroom.db.deps import DbSession
 from pressroom.models import User
-from pressroom.users import service
+from pressroom.models.users import normalize_email
+from pressroom.users import service, throttle
 from pressroom.users.deps import CurrentUser, Tokens
 from pressroom.users.schemas import (
     LoginUserRequest,
@@ -37,10 +40,29 @@ async def register(body: NewUserRequest, session: DbSession, tokens: Tokens) -> 
     return _response(await service.register(session, body.user), tokens)
 
 
-@router.post("/users/login", response_model=UserResponse)
-async def login(body: LoginUserRequest, session: DbSession, tokens: Tokens) -> UserResponse:
+@router.post(
+    "/users/login",
+    response_model=UserResponse,
+    responses={
+        401: {"description": "Wrong e-mail or password (the answer never says which)."},
+        429: {"description": "Too many failed sign-ins; see the Retry-After header."},
+    },
+)
+async def login(
+    body: LoginUserRequest, request: Request, session: DbSession, tokens: Tokens
+) -> UserResponse | Response:
     """Exchange e-mail and password for a token."""
+    limits = throttle.Limits.of(request.app.state.settings)
+    attempt = throttle.Attempt.of(
+        normalize_email(body.user.email), request.client.host if request.client else None
+    )
+    await throttle.refuse_if_throttled(session, limits, attempt)
     user = await service.authenticate(session, body.user.email, body.user.password)
+    if user is None:
+        await throttle.record_failure(session, limits, attempt)
+        # Answered rather than raised: the failure just counted commits with the request.
+        return json_body(error_body("credentials", "invalid"), status_code=401)
+    await throttle.forget_failures(session, attempt)
     return _response(user, tokens)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pressroom.errors import Conflict, Unauthorized
+from pressroom.errors import Conflict
 from pressroom.models import User
 from pressroom.models.users import normalize_email
 from pressroom.users import repository
@@ -44,11 +44,13 @@ async def register(session: AsyncSession, data: NewUser) -> User:
     return user
 
 
-async def authenticate(session: AsyncSession, email: str, password: str) -> User:
+async def authenticate(session: AsyncSession, email: str, password: str) -> User | None:
+    """The user with this e-mail and password; None for a wrong password or an unknown
+    e-mail alike."""
     user = await repository.get_by_email(session, normalize_email(email))
     # Verify even for an unknown e-mail, so timing does not tell which addresses exist.
     if not await verify_password(password, user.password_hash if user else None) or user is None:
-        raise Unauthorized("credentials", "invalid")
+        return None
     return user
 
 
