@@ -12,7 +12,12 @@ from sqlalchemy import text
 
 from pressroom import __version__
 from pressroom.api.errors import install_error_handlers
-from pressroom.api.middleware import LimitRequestBody, LimitRequestTime, RefuseControlCharacters
+from pressroom.api.middleware import (
+    LimitRequestBody,
+    LimitRequestTime,
+    RefuseControlCharacters,
+    SecurityHeaders,
+)
 from pressroom.api.probes import probes_router
 from pressroom.articles.endpoints import router as articles_router
 from pressroom.comments.endpoints import router as comments_router
@@ -77,6 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["Authorization", "Content-Type"],
         max_age=600,
     )
+    # Outermost, so that every answer carries them, the middleware's own refusals too.
+    app.add_middleware(SecurityHeaders, docs_paths=frozenset({"/docs", "/docs/oauth2-redirect"}))
 
     # Each router is included on its own: a router nested in another is matched twice for
     # every request that reaches it, once to choose it and once inside it.

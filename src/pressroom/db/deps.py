@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -14,6 +15,14 @@ from pressroom.db.session import RequestSessions
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+@asynccontextmanager
+async def _read_only(sessions: RequestSessions, request: Request) -> AsyncIterator[AsyncSession]:
+    async with sessions.read() as session:
+        yield session
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError(f"{request.method} {request.url.path} changed data")
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request: committed before the response is sent, rolled back on error.
 
@@ -21,10 +30,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """
     sessions: RequestSessions = request.app.state.sessions
     if request.method in READ_METHODS:
-        async with sessions.read() as session:
+        async with _read_only(sessions, request) as session:
             yield session
-            if session.new or session.dirty or session.deleted:
-                raise RuntimeError(f"{request.method} {request.url.path} changed data")
         return
     async with sessions.write() as session:
         try:
@@ -38,3 +45,14 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 # scope="function" runs the commit when the endpoint returns, before the reply goes out:
 # a failed commit becomes an error response instead of a 200 for lost work.
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A read session for a request that also writes: for the reads that must not hold the
+    write transaction open while they take their time (verifying a password). Close it
+    before writing, so the request never holds two connections."""
+    async with _read_only(request.app.state.sessions, request) as session:
+        yield session
+
+
+ReadSession = Annotated[AsyncSession, Depends(get_read_session, scope="function")]

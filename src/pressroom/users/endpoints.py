@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from pressroom.api.errors import error_body
 from pressroom.api.responses import json_body
-from pressroom.db.deps import DbSession
+from pressroom.db.deps import DbSession, ReadSession
 from pressroom.models import User
 from pressroom.models.users import normalize_email
 from pressroom.users import service, throttle
@@ -49,15 +49,22 @@ async def register(body: NewUserRequest, session: DbSession, tokens: Tokens) -> 
     },
 )
 async def login(
-    body: LoginUserRequest, request: Request, session: DbSession, tokens: Tokens
+    body: LoginUserRequest,
+    request: Request,
+    reads: ReadSession,
+    session: DbSession,
+    tokens: Tokens,
 ) -> UserResponse | Response:
     """Exchange e-mail and password for a token."""
     limits = throttle.Limits.of(request.app.state.settings)
     attempt = throttle.Attempt.of(
         normalize_email(body.user.email), request.client.host if request.client else None
     )
-    await throttle.refuse_if_throttled(session, limits, attempt)
-    user = await service.authenticate(session, body.user.email, body.user.password)
+    # Checked and verified outside the write transaction: Argon2 takes its time on
+    # purpose, and on SQLite a write transaction holds the lock every writer waits for.
+    await throttle.refuse_if_throttled(reads, limits, attempt)
+    user = await service.authenticate(reads, body.user.email, body.user.password)
+    await reads.close()
     if user is None:
         await throttle.record_failure(session, limits, attempt)
         # Answered rather than raised: the failure just counted commits with the request.

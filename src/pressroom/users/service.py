@@ -34,11 +34,12 @@ async def _flush_or_conflict(session: AsyncSession) -> None:
 
 
 async def register(session: AsyncSession, data: NewUser) -> User:
+    # Hashed before the first statement, so the write transaction (on SQLite, the lock
+    # every writer waits for) is not held open while Argon2 takes its time.
+    password_hash = await hash_password(data.password)
     email = normalize_email(data.email)
     await _refuse_taken(session, username=data.username, email=email)
-    user = User(
-        username=data.username, email=email, password_hash=await hash_password(data.password)
-    )
+    user = User(username=data.username, email=email, password_hash=password_hash)
     session.add(user)
     await _flush_or_conflict(session)
     return user

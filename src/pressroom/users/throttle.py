@@ -6,8 +6,9 @@ window, whatever the password. The check comes before the password is verified, 
 guesser learns nothing more, and spends none of the server's Argon2 time, once throttled.
 An unknown e-mail counts like a wrong password: the answers never tell them apart.
 
-The failures live in the database, so every app server counts the same ones. Two
-requests racing may each get one more try than the limit; that is the whole error.
+The failures live in the database, so every app server counts the same ones. They are
+read where reads go (a replica may lag a moment behind), and two requests racing may
+each get one more try than the limit; that is the whole error.
 """
 
 from __future__ import annotations
