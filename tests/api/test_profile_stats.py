@@ -41,7 +41,7 @@ async def test_unknown_user_is_404(client: httpx.AsyncClient) -> None:
 
 
 async def test_a_new_user_has_zeros_and_no_dates(client: httpx.AsyncClient, alice: Account) -> None:
-    response = await client.get(f"/api/profiles/{alice.username}/stats")
+    response = await client.get(f"/api/profiles/{alice.username}/stats", headers=alice.auth)
     assert response.status_code == 200
     assert response.json() == {
         "stats": {
@@ -119,13 +119,19 @@ async def test_stats_count_exactly(
             "lastPublishedAt": "2025-03-04T05:06:07.089Z",
         }
     }
-    # Anyone may read them, draft and scheduled counts included.
-    for headers in ({}, bob.auth, alice.auth):
+    # The author sees everything; anyone else, all but the draft and scheduled counts.
+    response = await client.get(f"/api/profiles/{alice.username}/stats", headers=alice.auth)
+    assert response.status_code == 200
+    assert response.json() == expected
+    hidden = {"stats": expected["stats"] | {"draftCount": None, "scheduledCount": None}}
+    for headers in ({}, bob.auth):
         response = await client.get(f"/api/profiles/{alice.username}/stats", headers=headers)
         assert response.status_code == 200
-        assert response.json() == expected
+        assert response.json() == hidden
 
-    bob_stats = (await client.get(f"/api/profiles/{bob.username}/stats")).json()["stats"]
+    bob_stats = (await client.get(f"/api/profiles/{bob.username}/stats", headers=bob.auth)).json()[
+        "stats"
+    ]
     assert bob_stats["publishedCount"] == 1
     assert bob_stats["draftCount"] == bob_stats["scheduledCount"] == 0
     assert bob_stats["favoritesReceived"] == 1

@@ -52,9 +52,12 @@ async def unfollow(username: str, viewer: CurrentUser, session: DbSession) -> Pr
 
 
 @router.get("/profiles/{username}/stats", response_model=ProfileStatsResponse)
-async def get_stats(username: str, session: DbSession) -> ProfileStatsResponse:
-    """An author's statistics; anyone may read them, draft and scheduled counts included."""
-    return ProfileStatsResponse(stats=await service.get_stats(session, username))
+async def get_stats(
+    username: str, session: DbSession, viewer: OptionalUser
+) -> ProfileStatsResponse:
+    """An author's statistics; anyone may read them. Draft and scheduled counts are null
+    for everyone but the author."""
+    return ProfileStatsResponse(stats=await service.get_stats(session, username, viewer))
 
 
 @router.get("/authors", response_model=AuthorsResponse)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from pressroom.models import User
 
@@ -37,8 +37,10 @@ class AuthorsResponse(BaseModel):
 class ProfileStats(BaseModel):
     username: str
     publishedCount: int
-    draftCount: int
-    scheduledCount: int
+    draftCount: int | None = Field(description="The author's drafts: only they see it.")
+    scheduledCount: int | None = Field(
+        description="The author's scheduled articles: only they see it."
+    )
     favoritesReceived: int
     commentsReceived: int
     followers: int

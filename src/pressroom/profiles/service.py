@@ -40,23 +40,22 @@ async def unfollow(session: AsyncSession, username: str, viewer: User) -> Profil
     return Profile.of(user, following=False)
 
 
-async def get_stats(session: AsyncSession, username: str) -> ProfileStats:
+async def get_stats(session: AsyncSession, username: str, viewer: User | None) -> ProfileStats:
     """An author's statistics: two statements (the user, then every aggregate at once).
 
     Favorites and comments are counted on published articles only, whoever gave them.
-
-    Decision to revisit: draft and scheduled counts are shown to anyone, anonymous readers
-    included, although the articles themselves are not. They may later be limited to the
-    author.
+    Draft and scheduled counts are the author's own business, like the articles: anyone
+    else gets null.
     """
     user = await _user(session, username)
     stats = await repository.author_stats(session, user.id)
     first, last = stats.first_published_at, stats.last_published_at
+    own = viewer is not None and viewer.id == user.id
     return ProfileStats(
         username=user.username,
         publishedCount=stats.published,
-        draftCount=stats.drafts,
-        scheduledCount=stats.scheduled,
+        draftCount=stats.drafts if own else None,
+        scheduledCount=stats.scheduled if own else None,
         favoritesReceived=stats.favorites_received,
         commentsReceived=stats.comments_received,
         followers=stats.followers,
