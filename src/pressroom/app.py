@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import text
 
 from pressroom import __version__
+from pressroom.api import observability
 from pressroom.api.errors import install_error_handlers
 from pressroom.api.middleware import (
     LimitRequestBody,
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = create_async_db_engine(settings)
         read_engine = create_async_read_engine(settings)
         app.state.sessions = RequestSessions.on(engine, read_engine)
+        observability.POOLS.watch({"write": engine, "read": read_engine})
         try:
             yield
         finally:
@@ -82,8 +84,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_headers=["Authorization", "Content-Type"],
         max_age=600,
     )
-    # Outermost, so that every answer carries them, the middleware's own refusals too.
+    # Outermost, so that every answer carries them, the middleware's own refusals too, and
+    # every answer is logged and counted.
     app.add_middleware(SecurityHeaders, docs_paths=frozenset({"/docs", "/docs/oauth2-redirect"}))
+    app.add_middleware(observability.RequestLog)
 
     # Each router is included on its own: a router nested in another is matched twice for
     # every request that reaches it, once to choose it and once inside it.
@@ -100,5 +104,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(operations)
     app.include_router(probes_router(settings))
+    app.include_router(observability.router)
     app.include_router(feeds_router)
     return app

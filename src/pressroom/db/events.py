@@ -1,4 +1,4 @@
-"""Engine events: the slow-query log."""
+"""Engine events: the slow-query log, and its count for ``/metrics``."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import logging
 import time
 from typing import Any
 
+from prometheus_client import Counter
 from sqlalchemy import Engine, event
 
 logger = logging.getLogger("pressroom.sql.slow")
+SLOW_QUERIES = Counter("pressroom_slow_queries_total", "Statements slower than the threshold.")
 
 MAX_LOGGED_STATEMENT = 1000
 _STARTED = "pressroom_query_started"
@@ -37,6 +39,7 @@ def install_slow_query_log(engine: Engine, threshold_ms: float) -> None:
         started = conn.info[_STARTED].pop()
         elapsed_ms = (time.perf_counter() - started) * 1000
         if elapsed_ms >= threshold_ms:
+            SLOW_QUERIES.inc()
             logger.warning("slow query (%.1f ms): %s", elapsed_ms, _shorten(statement))
 
     @event.listens_for(engine, "handle_error")

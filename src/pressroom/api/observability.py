@@ -1,0 +1,150 @@
+"""What operators see of the running app: one log line per request, and Prometheus metrics.
+
+The log line is JSON: method, path (never the query string, which may carry search terms
+or tokens pasted by mistake), status, duration and a request id, which is also sent back
+as ``X-Request-ID`` (a client's own id is kept when it looks like one).
+
+``/metrics`` serves, in Prometheus' text format: requests and their latencies by route
+template and status, the database pools' connections, and slow statements. Each worker
+process keeps its own; with several workers, set ``PROMETHEUS_MULTIPROC_DIR`` and
+prometheus_client adds them up (see its documentation).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterator
+
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client.core import REGISTRY, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import QueuePool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+access_log = logging.getLogger("pressroom.access")
+
+REQUESTS = Counter("pressroom_requests_total", "Requests answered.", ["method", "route", "status"])
+LATENCY = Histogram(
+    "pressroom_request_duration_seconds",
+    "Time to answer a request.",
+    ["method", "route"],
+    buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            given = str(value.decode("latin-1"))
+            if _CLIENT_ID.match(given):
+                return given
+    return uuid.uuid4().hex
+
+
+def _route_of(scope: Scope) -> str:
+    """The route template, not the path: one series per endpoint, not one per slug.
+
+    The matched route knows its template without the prefix its router was included
+    under; the prefix is whatever precedes the template filled with this request's values.
+    """
+    template = getattr(scope.get("route"), "path", None)
+    if not template:
+        return "unmatched"
+    try:
+        filled = str(template).format(**scope.get("path_params", {}))
+    except (KeyError, IndexError, ValueError):
+        return str(template)
+    path = str(scope["path"])
+    prefix = path[: -len(filled)] if filled and path.endswith(filled) else ""
+    return prefix + str(template)
+
+
+class RequestLog:
+    """Logs and counts every request, with the time it took, once it is answered."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _request_id(scope)
+        started = time.perf_counter()
+        status = 500  # if the app fails before it answers
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = _route_of(scope)
+            REQUESTS.labels(scope["method"], route, str(status)).inc()
+            LATENCY.labels(scope["method"], route).observe(elapsed)
+            access_log.info(
+                json.dumps(
+                    {
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 2),
+                        "request_id": request_id,
+                    }
+                )
+            )
+
+
+class PoolCollector(Collector):
+    """The connections of each database pool, read when Prometheus asks."""
+
+    def __init__(self) -> None:
+        self.engines: dict[str, AsyncEngine] = {}
+
+    def watch(self, engines: dict[str, AsyncEngine]) -> None:
+        self.engines = dict(engines)
+
+    def collect(self) -> Iterator[Metric]:
+        in_use = GaugeMetricFamily(
+            "pressroom_db_connections_in_use", "Connections lent to requests.", labels=["pool"]
+        )
+        idle = GaugeMetricFamily(
+            "pressroom_db_connections_idle",
+            "Open connections waiting in the pool.",
+            labels=["pool"],
+        )
+        for name, engine in self.engines.items():
+            pool = engine.sync_engine.pool
+            if isinstance(pool, QueuePool):
+                in_use.add_metric([name], pool.checkedout())
+                idle.add_metric([name], pool.checkedin())
+        yield in_use
+        yield idle
+
+
+# One per process, like the other metrics; the app's lifespan tells it which engines.
+POOLS = PoolCollector()
+REGISTRY.register(POOLS)
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics() -> Response:
+    """Prometheus' text format."""
+    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
