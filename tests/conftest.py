@@ -134,7 +134,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         callspec = getattr(item, "callspec", None)
         params = callspec.params if callspec else {}
-        backend = params.get("database") or params.get("fresh_database")
+        backend = next((value for value in params.values() if isinstance(value, Backend)), None)
         marker = item.get_closest_marker("backend")
         label = backend.value if backend else marker.args[0] if marker else "no database"
         item.stash[_BACKEND_OF_TEST] = label

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from pressroom import __version__
 from pressroom.api import observability
-from pressroom.api.errors import install_error_handlers
+from pressroom.api.errors import errors, install_error_handlers
 from pressroom.api.middleware import (
     LimitRequestBody,
     LimitRequestTime,
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     operations = APIRouter(prefix="/api", tags=["operations"])
 
-    @operations.get("/health")
+    @operations.get("/health", responses=errors())
     async def health(session: DbSession) -> dict[str, str]:
         """Liveness and database reachability."""
         await session.execute(text("SELECT 1"))

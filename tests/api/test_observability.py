@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from pressroom.app import create_app
 from pressroom.models import User
 from tests.api.conftest import LIVE_PREFIX, TEST_SECRET, Account
+from tests.cleanup import delete_where
 from tests.conftest import settings_for
 from tests.databases import ScratchDatabase
 
@@ -63,17 +65,27 @@ async def test_metrics_count_requests_by_route_and_show_the_pools(
     assert "pressroom_slow_queries_total" in text
 
 
+@pytest.fixture
+async def secretive(async_engine: AsyncEngine) -> AsyncIterator[str]:
+    """A username whose rows, committed by the test, are deleted afterwards."""
+    name = f"{LIVE_PREFIX}secretive"
+    yield name
+    async with async_engine.begin() as connection:
+        await delete_where(connection, User.username == name)
+
+
 async def test_a_full_run_leaves_no_secret_in_any_log_line(
     database: ScratchDatabase,
     async_engine: AsyncEngine,
     caplog: pytest.LogCaptureFixture,
+    secretive: str,
 ) -> None:
     # Everything pressroom logs, every statement as slow, and SQLAlchemy's own statement
     # log switched on, as an operator chasing a problem might.
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
     app = create_app(settings_for(database, jwt_secret=TEST_SECRET, slow_query_ms=0))
-    name = f"{LIVE_PREFIX}secretive"
+    name = secretive
     password, wrong, new_password = "first-Pass-phrase-1", "Wrong-guess-2", "second-Pass-phrase-3"
     body = "Body-with-a-distinctive-marker-4711"
     secrets: list[str] = [password, wrong, new_password, body, TEST_SECRET]

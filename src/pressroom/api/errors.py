@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pressroom.db.faults import DATABASE_FAILURES, database_unavailable
@@ -16,8 +17,42 @@ from pressroom.errors import DomainError
 logger = logging.getLogger("pressroom.api")
 
 BLANK = "can't be blank"
+_UNPARSABLE_BODY = "There was an error parsing the body"
 # Pydantic error types that mean "nothing usable was given".
 _BLANK_TYPES = {"missing", "string_too_short", "none_required"}
+
+
+class ErrorResponse(BaseModel):
+    """Every error: each field in error with its messages."""
+
+    errors: dict[str, list[str]]
+
+
+_MEANINGS = {
+    401: "The token is missing or invalid (also where a token is optional, if one is sent).",
+    403: "Signed in, but this belongs to someone else.",
+    404: "There is no such thing, or it is not published yet.",
+    409: "Taken already, or changed by someone else since it was read.",
+    413: "The request body is larger than the limit.",
+    422: "A field is missing, malformed or out of range.",
+    429: "Too many attempts; see Retry-After.",
+    503: "The database cannot answer right now; see Retry-After.",
+}
+# Any request can meet these: a refused body or query, a database restarting.
+ALWAYS = (413, 422, 503)
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of an operation that may answer ``statuses``, as well as
+    those any operation may answer."""
+    return {
+        status: {"model": ErrorResponse, "description": _MEANINGS[status]}
+        for status in sorted({*statuses, *ALWAYS})
+    }
+
+
+# The OpenAPI security of an operation that works with a token or without one.
+SIGNED_IN_OR_NOT: dict[str, Any] = {"security": [{}, {"Token": []}]}
 
 
 def error_body(field: str, *messages: str) -> dict[str, dict[str, list[str]]]:
@@ -73,6 +108,9 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:
+            # Bytes that are not even text (FastAPI's 400): the same 422 as malformed JSON.
+            return JSONResponse(error_body("body", "is not valid JSON"), status_code=422)
         field = "request" if exc.status_code != 404 else "path"
         detail = exc.detail if isinstance(exc.detail, str) else "error"
         return JSONResponse(

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from fastapi import Path
+from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 # Control characters other than tab and newlines: PostgreSQL refuses NUL outright, and none
 # of them belongs in a title, a name or a comment.
@@ -15,13 +19,47 @@ INTEGER_MAX = 2**31 - 1
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# The same rule for the OpenAPI document, so clients (and fuzzers) know it.
+_ALLOWED_CHARACTERS = r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
 def _refuse_control_characters(value: str) -> str:
     if _CONTROL_CHARACTERS.search(value):
         raise ValueError("contains control characters")
     return value
 
 
-NoControlCharacters = AfterValidator(_refuse_control_characters)
+class _NoControlCharacters:
+    """Refuses control characters ("contains control characters"), and says so in the
+    field's JSON Schema as a pattern. ``visible``: the field is stripped and must not end
+    up empty, so the pattern also asks for one character that is not white space."""
+
+    def __init__(self, *, visible: bool) -> None:
+        self.visible = visible
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(
+            _refuse_control_characters, handler(source)
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        visible = r"(?=[\s\S]*\S)" if self.visible else ""
+        json_schema["pattern"] = f"^{visible}{_ALLOWED_CHARACTERS}*$"
+        return json_schema
+
+
+NoControlCharacters = _NoControlCharacters(visible=False)
+# The same, for the OpenAPI document of path and query parameters (which the middleware
+# checks before any endpoint runs).
+TEXT_PARAMETER = {"pattern": f"^{_ALLOWED_CHARACTERS}*$"}
+TextInPath = Annotated[str, Path(json_schema_extra=TEXT_PARAMETER)]
+# For text stripped of surrounding white space and then required.
+VisibleText = _NoControlCharacters(visible=True)
 
 
 def has_control_characters(value: str) -> bool:

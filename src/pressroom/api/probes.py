@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from sqlalchemy import Connection
 
-from pressroom.api.errors import error_body
+from pressroom.api.errors import error_body, errors
 from pressroom.api.responses import json_body
 from pressroom.config import Settings
 from pressroom.db import migrate
@@ -28,7 +28,7 @@ def probes_router(settings: Settings) -> APIRouter:
         """The process is up."""
         return json_body({"status": "ok"})
 
-    @router.get("/readyz")
+    @router.get("/readyz", responses=errors())
     async def readyz(session: DbSession) -> Response:
         """The database answers and its schema is the one this code expects."""
         connection = await session.connection()

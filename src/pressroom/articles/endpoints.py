@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from pressroom.api.fields import INTEGER_MAX
+from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
+from pressroom.api.fields import INTEGER_MAX, TEXT_PARAMETER, TextInPath
 from pressroom.api.responses import json_body
 from pressroom.articles import service
 from pressroom.articles.listing import ArticleFilter
@@ -27,23 +28,33 @@ router = APIRouter(tags=["articles"])
 
 Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=INTEGER_MAX, description="Articles to skip.")]
-Name = Annotated[str | None, Query(max_length=255)]
+Name = Annotated[str | None, Query(max_length=255, json_schema_extra=TEXT_PARAMETER)]
 SEARCH_MAX = 200
 Search = Annotated[
     str | None,
     Query(
         max_length=SEARCH_MAX,
+        json_schema_extra=TEXT_PARAMETER,
         description="Full-text search over title, description and body, most relevant first: "
         'words are all required, `"a phrase"`, `OR`, `-excluded`.',
     ),
 ]
 Cursor = Annotated[
     str | None,
-    Query(max_length=MAX_CURSOR_LENGTH, description="`nextCursor` of the previous page."),
+    Query(
+        max_length=MAX_CURSOR_LENGTH,
+        json_schema_extra={"pattern": "^[A-Za-z0-9_-]*$"},
+        description="`nextCursor` of the previous page.",
+    ),
 ]
 
 
-@router.get("/articles", response_model=ArticlesResponse)
+@router.get(
+    "/articles",
+    response_model=ArticlesResponse,
+    responses=errors(401),
+    openapi_extra=SIGNED_IN_OR_NOT,
+)
 async def list_articles(
     session: DbSession,
     viewer: OptionalUser,
@@ -68,7 +79,7 @@ async def list_articles(
     )
 
 
-@router.get("/articles/feed", response_model=ArticlesResponse)
+@router.get("/articles/feed", response_model=ArticlesResponse, responses=errors(401))
 async def feed(
     session: DbSession,
     viewer: CurrentUser,
@@ -85,7 +96,12 @@ async def feed(
     )
 
 
-@router.post("/articles", status_code=status.HTTP_201_CREATED, response_model=ArticleResponse)
+@router.post(
+    "/articles",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ArticleResponse,
+    responses=errors(401),
+)
 async def create_article(
     body: NewArticleRequest, session: DbSession, viewer: CurrentUser
 ) -> Response:
@@ -94,56 +110,75 @@ async def create_article(
     return json_body({"article": article}, status_code=status.HTTP_201_CREATED)
 
 
-@router.get("/articles/{slug}", response_model=ArticleResponse)
-async def get_article(slug: str, session: DbSession, viewer: OptionalUser) -> Response:
+@router.get(
+    "/articles/{slug}",
+    response_model=ArticleResponse,
+    responses=errors(401, 404),
+    openapi_extra=SIGNED_IN_OR_NOT,
+)
+async def get_article(slug: TextInPath, session: DbSession, viewer: OptionalUser) -> Response:
     """One article, with its body."""
     article = await service.get_article(session, slug, viewer)
     return json_body({"article": article})
 
 
-@router.put("/articles/{slug}", response_model=ArticleResponse)
+@router.put(
+    "/articles/{slug}", response_model=ArticleResponse, responses=errors(401, 403, 404, 409)
+)
 async def update_article(
-    slug: str, body: UpdateArticleRequest, session: DbSession, viewer: CurrentUser
+    slug: TextInPath, body: UpdateArticleRequest, session: DbSession, viewer: CurrentUser
 ) -> Response:
     """Change an article (its author only)."""
     return json_body({"article": await service.update_article(session, slug, body.article, viewer)})
 
 
-@router.delete("/articles/{slug}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_article(slug: str, session: DbSession, viewer: CurrentUser) -> Response:
+@router.delete(
+    "/articles/{slug}", status_code=status.HTTP_204_NO_CONTENT, responses=errors(401, 403, 404)
+)
+async def delete_article(slug: TextInPath, session: DbSession, viewer: CurrentUser) -> Response:
     """Delete an article and its comments (its author only)."""
     await service.delete_article(session, slug, viewer)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/articles/{slug}/favorite", response_model=ArticleResponse)
-async def favorite(slug: str, session: DbSession, viewer: CurrentUser) -> Response:
+@router.post(
+    "/articles/{slug}/favorite", response_model=ArticleResponse, responses=errors(401, 404)
+)
+async def favorite(slug: TextInPath, session: DbSession, viewer: CurrentUser) -> Response:
     """Favorite an article (twice is harmless)."""
     return json_body({"article": await service.favorite(session, slug, viewer)})
 
 
-@router.delete("/articles/{slug}/favorite", response_model=ArticleResponse)
-async def unfavorite(slug: str, session: DbSession, viewer: CurrentUser) -> Response:
+@router.delete(
+    "/articles/{slug}/favorite", response_model=ArticleResponse, responses=errors(401, 404)
+)
+async def unfavorite(slug: TextInPath, session: DbSession, viewer: CurrentUser) -> Response:
     """Take a favorite back."""
     return json_body({"article": await service.unfavorite(session, slug, viewer)})
 
 
-@router.post("/articles/{slug}/publish", response_model=ArticleResponse)
+@router.post(
+    "/articles/{slug}/publish", response_model=ArticleResponse, responses=errors(401, 403, 404, 409)
+)
 async def publish(
-    slug: str, session: DbSession, viewer: CurrentUser, body: PublishRequest | None = None
+    slug: TextInPath, session: DbSession, viewer: CurrentUser, body: PublishRequest | None = None
 ) -> Response:
     """Publish an article now, or schedule it with ``publishAt`` (its author only)."""
     at = body.publishAt if body else None
     return json_body({"article": await service.publish(session, slug, viewer, at)})
 
 
-@router.post("/articles/{slug}/unpublish", response_model=ArticleResponse)
-async def unpublish(slug: str, session: DbSession, viewer: CurrentUser) -> Response:
+@router.post(
+    "/articles/{slug}/unpublish",
+    response_model=ArticleResponse,
+    responses=errors(401, 403, 404, 409),
+)
+async def unpublish(slug: TextInPath, session: DbSession, viewer: CurrentUser) -> Response:
     """Turn an article back into a draft (its author only)."""
     return json_body({"article": await service.unpublish(session, slug, viewer)})
 
 
-@router.get("/user/articles", response_model=ArticlesResponse)
+@router.get("/user/articles", response_model=ArticlesResponse, responses=errors(401))
 async def my_articles(
     session: DbSession,
     viewer: CurrentUser,

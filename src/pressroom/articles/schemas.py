@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
-from pressroom.api.fields import NoControlCharacters
+from pressroom.api.fields import NoControlCharacters, VisibleText
 from pressroom.models.articles import DESCRIPTION_MAX, TITLE_MAX, ArticleStatus
 from pressroom.models.tags import TAG_MAX
 from pressroom.profiles.schemas import Profile
@@ -18,18 +18,18 @@ PAGE_MAX = 100
 Title = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX),
-    NoControlCharacters,
+    VisibleText,
 ]
 Description = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=DESCRIPTION_MAX),
-    NoControlCharacters,
+    VisibleText,
 ]
 Body = Annotated[str, StringConstraints(min_length=1, max_length=BODY_MAX), NoControlCharacters]
 TagName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=TAG_MAX),
-    NoControlCharacters,
+    VisibleText,
 ]
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
+from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
+from pressroom.api.fields import TextInPath
 from pressroom.api.responses import json_body
 from pressroom.comments import service
 from pressroom.comments.schemas import CommentResponse, CommentsResponse, NewCommentRequest
@@ -13,8 +15,13 @@ from pressroom.users.deps import CurrentUser, OptionalUser
 router = APIRouter(tags=["comments"])
 
 
-@router.get("/articles/{slug}/comments", response_model=CommentsResponse)
-async def list_comments(slug: str, session: DbSession, viewer: OptionalUser) -> Response:
+@router.get(
+    "/articles/{slug}/comments",
+    response_model=CommentsResponse,
+    responses=errors(401, 404),
+    openapi_extra=SIGNED_IN_OR_NOT,
+)
+async def list_comments(slug: TextInPath, session: DbSession, viewer: OptionalUser) -> Response:
     """An article's comments, oldest first."""
     comments = await service.list_comments(session, slug, viewer)
     return json_body({"comments": comments})
@@ -24,9 +31,10 @@ async def list_comments(slug: str, session: DbSession, viewer: OptionalUser) -> 
     "/articles/{slug}/comments",
     status_code=status.HTTP_201_CREATED,
     response_model=CommentResponse,
+    responses=errors(401, 404),
 )
 async def add_comment(
-    slug: str, body: NewCommentRequest, session: DbSession, viewer: CurrentUser
+    slug: TextInPath, body: NewCommentRequest, session: DbSession, viewer: CurrentUser
 ) -> CommentResponse:
     """Comment on an article."""
     return CommentResponse(
@@ -34,9 +42,13 @@ async def add_comment(
     )
 
 
-@router.delete("/articles/{slug}/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/articles/{slug}/comments/{comment_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=errors(401, 403, 404),
+)
 async def delete_comment(
-    slug: str, comment_id: int, session: DbSession, viewer: CurrentUser
+    slug: TextInPath, comment_id: int, session: DbSession, viewer: CurrentUser
 ) -> Response:
     """Delete a comment (its author only)."""
     await service.delete_comment(session, slug, comment_id, viewer)

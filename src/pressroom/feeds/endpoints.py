@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from pressroom.api.errors import errors
+from pressroom.api.fields import TextInPath
 from pressroom.db.deps import DbSession
 from pressroom.errors import NotFound
 from pressroom.feeds import documents, repository
@@ -31,7 +33,7 @@ def _site(base: str) -> FeedInfo:
     )
 
 
-def _author(base: str, username: str) -> FeedInfo:
+def _author(base: str, username: TextInPath) -> FeedInfo:
     page = documents.author_url(base, username)
     return FeedInfo(
         title=f"{SITE}: articles by {username}",
@@ -42,7 +44,7 @@ def _author(base: str, username: str) -> FeedInfo:
     )
 
 
-def _tag(base: str, tag: str) -> FeedInfo:
+def _tag(base: str, tag: TextInPath) -> FeedInfo:
     feeds = f"{base}/tags/{path_segment(tag)}"
     return FeedInfo(
         title=f"{SITE}: articles tagged {tag}",
@@ -53,12 +55,12 @@ def _tag(base: str, tag: str) -> FeedInfo:
     )
 
 
-async def _known_author(session: DbSession, username: str) -> None:
+async def _known_author(session: DbSession, username: TextInPath) -> None:
     if not await repository.author_exists(session, username):
         raise NotFound("profile", "not found")
 
 
-@router.get("/feed.xml", response_class=Response)
+@router.get("/feed.xml", response_class=Response, responses=errors())
 async def site_rss(request: Request, session: DbSession) -> Response:
     """The newest published articles, RSS 2.0."""
     base = _base(request)
@@ -66,7 +68,7 @@ async def site_rss(request: Request, session: DbSession) -> Response:
     return Response(documents.rss(base, _site(base), articles), media_type=RSS_TYPE)
 
 
-@router.get("/atom.xml", response_class=Response)
+@router.get("/atom.xml", response_class=Response, responses=errors())
 async def site_atom(request: Request, session: DbSession) -> Response:
     """The newest published articles, Atom 1.0."""
     base = _base(request)
@@ -74,8 +76,8 @@ async def site_atom(request: Request, session: DbSession) -> Response:
     return Response(documents.atom(base, _site(base), articles), media_type=ATOM_TYPE)
 
 
-@router.get("/@{username}/feed.xml", response_class=Response)
-async def author_rss(request: Request, session: DbSession, username: str) -> Response:
+@router.get("/@{username}/feed.xml", response_class=Response, responses=errors(404))
+async def author_rss(request: Request, session: DbSession, username: TextInPath) -> Response:
     """An author's newest published articles, RSS 2.0; 404 for an unknown author."""
     await _known_author(session, username)
     base = _base(request)
@@ -83,8 +85,8 @@ async def author_rss(request: Request, session: DbSession, username: str) -> Res
     return Response(documents.rss(base, _author(base, username), articles), media_type=RSS_TYPE)
 
 
-@router.get("/@{username}/atom.xml", response_class=Response)
-async def author_atom(request: Request, session: DbSession, username: str) -> Response:
+@router.get("/@{username}/atom.xml", response_class=Response, responses=errors(404))
+async def author_atom(request: Request, session: DbSession, username: TextInPath) -> Response:
     """An author's newest published articles, Atom 1.0; 404 for an unknown author."""
     await _known_author(session, username)
     base = _base(request)
@@ -93,23 +95,23 @@ async def author_atom(request: Request, session: DbSession, username: str) -> Re
     return Response(documents.atom(base, info, articles), media_type=ATOM_TYPE)
 
 
-@router.get("/tags/{tag}/feed.xml", response_class=Response)
-async def tag_rss(request: Request, session: DbSession, tag: str) -> Response:
+@router.get("/tags/{tag}/feed.xml", response_class=Response, responses=errors(404))
+async def tag_rss(request: Request, session: DbSession, tag: TextInPath) -> Response:
     """The newest published articles with a tag, RSS 2.0 (empty for an unused tag)."""
     base = _base(request)
     articles = await repository.newest(session, tag=tag)
     return Response(documents.rss(base, _tag(base, tag), articles), media_type=RSS_TYPE)
 
 
-@router.get("/tags/{tag}/atom.xml", response_class=Response)
-async def tag_atom(request: Request, session: DbSession, tag: str) -> Response:
+@router.get("/tags/{tag}/atom.xml", response_class=Response, responses=errors(404))
+async def tag_atom(request: Request, session: DbSession, tag: TextInPath) -> Response:
     """The newest published articles with a tag, Atom 1.0 (empty for an unused tag)."""
     base = _base(request)
     articles = await repository.newest(session, tag=tag)
     return Response(documents.atom(base, _tag(base, tag), articles), media_type=ATOM_TYPE)
 
 
-@router.get("/sitemap.xml", response_class=Response)
+@router.get("/sitemap.xml", response_class=Response, responses=errors())
 async def sitemap(request: Request, session: DbSession) -> Response:
     """Every published article and the page of every author with one."""
     articles = await repository.sitemap_articles(session)

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from pressroom.api.fields import INTEGER_MAX
+from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
+from pressroom.api.fields import INTEGER_MAX, TextInPath
 from pressroom.db.deps import DbSession
 from pressroom.profiles import service
 from pressroom.profiles.repository import AuthorOrder
@@ -33,34 +34,57 @@ Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=INTEGER_MAX, description="Authors to skip.")]
 
 
-@router.get("/profiles/{username}", response_model=ProfileResponse)
-async def get_profile(username: str, viewer: OptionalUser, session: DbSession) -> ProfileResponse:
+@router.get(
+    "/profiles/{username}",
+    response_model=ProfileResponse,
+    responses=errors(401, 404),
+    openapi_extra=SIGNED_IN_OR_NOT,
+)
+async def get_profile(
+    username: TextInPath, viewer: OptionalUser, session: DbSession
+) -> ProfileResponse:
     """A user's public profile."""
     return ProfileResponse(profile=await service.get_profile(session, username, viewer))
 
 
-@router.post("/profiles/{username}/follow", response_model=ProfileResponse)
-async def follow(username: str, viewer: CurrentUser, session: DbSession) -> ProfileResponse:
+@router.post(
+    "/profiles/{username}/follow", response_model=ProfileResponse, responses=errors(401, 404)
+)
+async def follow(username: TextInPath, viewer: CurrentUser, session: DbSession) -> ProfileResponse:
     """Follow a user (following twice is harmless)."""
     return ProfileResponse(profile=await service.follow(session, username, viewer))
 
 
-@router.delete("/profiles/{username}/follow", response_model=ProfileResponse)
-async def unfollow(username: str, viewer: CurrentUser, session: DbSession) -> ProfileResponse:
+@router.delete(
+    "/profiles/{username}/follow", response_model=ProfileResponse, responses=errors(401, 404)
+)
+async def unfollow(
+    username: TextInPath, viewer: CurrentUser, session: DbSession
+) -> ProfileResponse:
     """Stop following a user."""
     return ProfileResponse(profile=await service.unfollow(session, username, viewer))
 
 
-@router.get("/profiles/{username}/stats", response_model=ProfileStatsResponse)
+@router.get(
+    "/profiles/{username}/stats",
+    response_model=ProfileStatsResponse,
+    responses=errors(401, 404),
+    openapi_extra=SIGNED_IN_OR_NOT,
+)
 async def get_stats(
-    username: str, session: DbSession, viewer: OptionalUser
+    username: TextInPath, session: DbSession, viewer: OptionalUser
 ) -> ProfileStatsResponse:
     """An author's statistics; anyone may read them. Draft and scheduled counts are null
     for everyone but the author."""
     return ProfileStatsResponse(stats=await service.get_stats(session, username, viewer))
 
 
-@router.get("/authors", response_model=AuthorsResponse)
+@router.get(
+    "/authors",
+    response_model=AuthorsResponse,
+    responses=errors(401),
+    openapi_extra=SIGNED_IN_OR_NOT,
+)
 async def list_authors(
     session: DbSession,
     viewer: OptionalUser,

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
+from pressroom.api.errors import errors
 from pressroom.api.responses import json_body
 from pressroom.db.deps import DbSession
 from pressroom.tags import repository
@@ -27,7 +28,7 @@ class TagCountsResponse(BaseModel):
     tags: list[TagCount]
 
 
-@router.get("/tags", response_model=TagsResponse | TagCountsResponse)
+@router.get("/tags", response_model=TagsResponse | TagCountsResponse, responses=errors())
 async def list_tags(
     session: DbSession,
     with_counts: Annotated[

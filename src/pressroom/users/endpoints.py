@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
-from pressroom.api.errors import error_body
+from pressroom.api.errors import error_body, errors
 from pressroom.api.responses import json_body
 from pressroom.db.deps import DbSession, ReadSession
 from pressroom.models import User
@@ -34,7 +34,12 @@ def _response(user: User, tokens: Tokens) -> UserResponse:
     )
 
 
-@router.post("/users", status_code=status.HTTP_201_CREATED, response_model=UserResponse)
+@router.post(
+    "/users",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UserResponse,
+    responses=errors(409),
+)
 async def register(body: NewUserRequest, session: DbSession, tokens: Tokens) -> UserResponse:
     """Register a new user."""
     return _response(await service.register(session, body.user), tokens)
@@ -43,10 +48,7 @@ async def register(body: NewUserRequest, session: DbSession, tokens: Tokens) -> 
 @router.post(
     "/users/login",
     response_model=UserResponse,
-    responses={
-        401: {"description": "Wrong e-mail or password (the answer never says which)."},
-        429: {"description": "Too many failed sign-ins; see the Retry-After header."},
-    },
+    responses=errors(401, 429),
 )
 async def login(
     body: LoginUserRequest,
@@ -73,13 +75,13 @@ async def login(
     return _response(user, tokens)
 
 
-@router.get("/user", response_model=UserResponse)
+@router.get("/user", response_model=UserResponse, responses=errors(401))
 async def get_current_user(user: CurrentUser, tokens: Tokens) -> UserResponse:
     """The signed-in user, with a fresh token."""
     return _response(user, tokens)
 
 
-@router.put("/user", response_model=UserResponse)
+@router.put("/user", response_model=UserResponse, responses=errors(401, 409))
 async def update_current_user(
     body: UpdateUserRequest, user: CurrentUser, session: DbSession, tokens: Tokens
 ) -> UserResponse:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, WithJsonSchema
 
-from pressroom.api.fields import NoControlCharacters
+from pressroom.api.fields import NoControlCharacters, VisibleText
 from pressroom.models.users import EMAIL_MAX, IMAGE_MAX, USERNAME_MAX
 
 PASSWORD_MAX = 256
@@ -23,13 +23,14 @@ def _looks_like_email(value: str) -> str:
 Username = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=USERNAME_MAX),
-    NoControlCharacters,
+    VisibleText,
 ]
 Email = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=EMAIL_MAX),
-    NoControlCharacters,
+    VisibleText,
     AfterValidator(_looks_like_email),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": EMAIL_MAX}),
 ]
 Password = Annotated[
     str, StringConstraints(min_length=1, max_length=PASSWORD_MAX), NoControlCharacters
@@ -52,7 +53,7 @@ class LoginUser(_In):
     email: Annotated[
         str,
         StringConstraints(strip_whitespace=True, min_length=1, max_length=EMAIL_MAX),
-        NoControlCharacters,
+        VisibleText,
     ]
     password: Password
 
