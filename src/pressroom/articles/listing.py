@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     Row,
     Select,
+    Subquery,
     and_,
     bindparam,
     exists,
@@ -176,16 +177,10 @@ def _summary_columns(signed_in: bool) -> list[ColumnLike]:
     ]
 
 
-def _page_of(
-    statement: Select[Any], key: ColumnLike, shape: Shape, ident: ColumnLike = Article.id
-) -> Select[Any]:
-    """``statement``'s articles as summary rows, sorted by ``key`` then id, descending.
-
-    The page's ids are chosen first, in a derived table, and only its rows are then joined
-    to their columns and subqueries: otherwise a database evaluates the subqueries of every
-    row an OFFSET skips. One row more than asked is read, to know whether a next page exists.
-    """
-    page = (
+def _ids_page(statement: Select[Any], key: ColumnLike, ident: ColumnLike) -> Subquery:
+    """The page's ids (and sort keys) among ``statement``'s rows, by ``key`` then id,
+    descending; one row more than asked, to know whether a next page exists."""
+    return (
         statement.with_only_columns(
             ident.label("id"), key.label("sort_key"), maintain_column_froms=True
         )
@@ -194,6 +189,15 @@ def _page_of(
         .offset(bindparam("skip", type_=Integer))
         .subquery("page")
     )
+
+
+def _rows_of(page: Subquery, shape: Shape) -> Select[Any]:
+    """The summary rows of the page's articles, in the page's order.
+
+    The page's ids are chosen first, in a derived table, and only its rows are then joined
+    to their columns and subqueries: otherwise a database evaluates the subqueries of every
+    row an OFFSET skips.
+    """
     return (
         select(*_summary_columns(shape.signed_in), page.c.sort_key)
         .select_from(page)
@@ -201,6 +205,13 @@ def _page_of(
         .join(User, User.id == Article.author_id)
         .order_by(page.c.sort_key.desc(), page.c.id.desc())
     )
+
+
+def _page_of(
+    statement: Select[Any], key: ColumnLike, shape: Shape, ident: ColumnLike = Article.id
+) -> Select[Any]:
+    """``statement``'s articles as summary rows, sorted by ``key`` then id, descending."""
+    return _rows_of(_ids_page(statement, key, ident), shape)
 
 
 @dataclass(frozen=True)
@@ -223,15 +234,16 @@ def _published(shape: Shape) -> _Listing:
     found = None
     key: ColumnLike = Article.published_at
     if shape.criteria.query is not None:
-        found = search.matches(shape.dialect, searchable=shape.searchable)
-        key = found.c.rank
+        found = search.ranking(shape.dialect, searchable=shape.searchable)
+        key = found.rank
     statement = select(Article).where(
         *(_after(key) if shape.after_cursor else []),
         Article.is_published,
         *_conditions(shape.criteria),
+        *([found.condition] if found is not None and found.condition is not None else []),
     )
-    if found is not None:
-        statement = statement.join(found, found.c.article_id == Article.id)
+    if found is not None and found.join is not None:
+        statement = statement.join(found.join, found.join.c.article_id == Article.id)
     return _Listing(statement, key, Article.id)
 
 
@@ -254,9 +266,28 @@ def _tagged(shape: Shape) -> _Listing:
 @lru_cache(maxsize=256)
 def page_statement(shape: Shape) -> Select[Any]:
     """The page's rows, each carrying the list's total: one round trip for both."""
+    if shape.criteria.ranked:
+        return _search_page(shape)
     listing = _published(shape)
     page = _page_of(listing.statement, listing.key, shape, listing.ident)
     return _with_total(page, count_statement(shape))
+
+
+def _search_page(shape: Shape) -> Select[Any]:
+    """A page of search results and their total from one pass over the matches.
+
+    Ranking reads every match (a relevance cannot be known from the index alone): the
+    matches are gathered once, in a common table expression, and both the page and the
+    total are taken from it.
+    """
+    listing = _published(replace(shape, after_cursor=False))
+    matched = listing.statement.with_only_columns(
+        Article.id.label("id"), listing.key.label("sort_key"), maintain_column_froms=True
+    ).cte("matched")
+    after = _after(matched.c.sort_key, matched.c.id) if shape.after_cursor else []
+    page = _ids_page(select(matched).where(*after), matched.c.sort_key, matched.c.id)
+    total = select(func.count()).select_from(matched).scalar_subquery()
+    return _rows_of(page, shape).add_columns(total.label("total"))
 
 
 def _with_total(page: Select[Any], count: Select[Any]) -> Select[Any]:

@@ -1,13 +1,14 @@
 """Full-text search: one question, asked in each database's own full-text dialect.
 
-:func:`matches` answers with the same shape everywhere, ``(article_id, rank)`` for every
-article the query matches, higher ranks first, so the listing joins it like any table and
-keeps its filters, counts and cursors. The indexes it reads are built and kept in step by
+:func:`ranking` answers with the same shape everywhere, a match condition and a rank (higher
+is better), so the listing applies it like any filter and keeps its other filters, counts
+and cursors. The indexes it reads are built and kept in step by
 migration 0002 (see :mod:`pressroom.models.search`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
@@ -57,11 +58,25 @@ def search_text(text: str, dialect: str) -> str | None:
     raise NotImplementedError(f"no full-text search for {dialect}")
 
 
-def matches(dialect: str, *, searchable: bool = True) -> Subquery:
-    """``(article_id, rank)`` of the articles, in any state, matching the ``search``
-    parameter (see :func:`search_text`); none at all when nothing is ``searchable``."""
+@dataclass(frozen=True)
+class Ranking:
+    """How a statement over ``articles`` finds the matches and ranks them.
+
+    PostgreSQL and MariaDB index the articles table itself: a condition and a rank
+    expression on its columns, with no join. SQLite's FTS5 index is a table of its own,
+    joined by rowid.
+    """
+
+    rank: ColumnElement[float]
+    condition: ColumnElement[bool] | None = None
+    join: Subquery | None = None  # (article_id, rank), to join on articles.id
+
+
+def ranking(dialect: str, *, searchable: bool = True) -> Ranking:
+    """The articles, in any state, matching the ``search`` parameter (see
+    :func:`search_text`), best first; none at all when nothing is ``searchable``."""
     if not searchable:
-        return _nothing()
+        return Ranking(literal(0.0, Float), condition=false())
     wanted = bindparam(SEARCH_PARAMETER, type_=String)
     if dialect == "postgresql":
         return _postgresql(wanted)
@@ -72,47 +87,33 @@ def matches(dialect: str, *, searchable: bool = True) -> Subquery:
     raise NotImplementedError(f"no full-text search for {dialect}")
 
 
-def _nothing() -> Subquery:
-    return (
-        select(Article.id.label("article_id"), literal(0.0, Float).label("rank"))
-        .where(false())
-        .subquery("matches")
-    )
-
-
-def _postgresql(wanted: BindParameter[str]) -> Subquery:
+def _postgresql(wanted: BindParameter[str]) -> Ranking:
     # PostgreSQL reads the web-search syntax itself, stopwords and stemming included.
     vector: ColumnElement[Any] = literal_column(f"{Article.__tablename__}.{TSVECTOR_COLUMN}")
     config: ColumnElement[Any] = literal_column(f"'{TEXT_SEARCH_CONFIG}'::regconfig")
     tsquery = func.websearch_to_tsquery(config, wanted)
-    return (
-        select(
-            Article.id.label("article_id"), func.ts_rank(vector, tsquery, type_=Float).label("rank")
-        )
-        .where(vector.op("@@", return_type=Boolean)(tsquery))
-        .subquery("matches")
+    return Ranking(
+        rank=func.ts_rank(vector, tsquery, type_=Float),
+        condition=vector.op("@@", return_type=Boolean)(tsquery),
     )
 
 
-def _sqlite(wanted: BindParameter[str]) -> Subquery:
+def _sqlite(wanted: BindParameter[str]) -> Ranking:
     fts = table(FTS5_TABLE, column("rowid", Integer))
     fts_table: ColumnElement[Any] = literal_column(FTS5_TABLE)
     # bm25() is smaller for better matches: negated, higher ranks come first as elsewhere.
     relevance = -func.bm25(fts_table, *_FTS5_WEIGHTS, type_=Float)
-    return (
+    found = (
         select(fts.c.rowid.label("article_id"), relevance.label("rank"))
         .where(fts_table.op("MATCH", return_type=Boolean)(wanted))
         .subquery("matches")
     )
+    return Ranking(rank=found.c.rank, join=found)
 
 
-def _innodb(wanted: BindParameter[str]) -> Subquery:
+def _innodb(wanted: BindParameter[str]) -> Ranking:
     text = Article.__table__.c
     everywhere = fulltext_match([text.title, text.description, text.body], wanted)
     in_title = fulltext_match([text.title], wanted)
     relevance = type_coerce(everywhere, Float) + _TITLE_BOOST * type_coerce(in_title, Float)
-    return (
-        select(Article.id.label("article_id"), relevance.label("rank"))
-        .where(type_coerce(everywhere, Boolean))
-        .subquery("matches")
-    )
+    return Ranking(rank=relevance, condition=type_coerce(everywhere, Boolean))
