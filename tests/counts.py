@@ -3,10 +3,14 @@ the rows by independent queries."""
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import timedelta
+
 from sqlalchemy import Connection, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from pressroom.models import Article, SiteTotals, Tag, article_tags, favorites
+from pressroom.kit.clock import utc_now
+from pressroom.models import Article, ScheduledHour, SiteTotals, Tag, article_tags, favorites
 
 _RELEASED = Article.published_at.is_not(None)
 
@@ -41,6 +45,23 @@ def wrong_counts(connection: Connection) -> list[str]:
             wrong.append(
                 f"article {slug!r} has {stored} favorites, not {per_article.get(article_id, 0)}"
             )
+    next_hour = utc_now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    stored_hours = dict(
+        connection.execute(
+            select(ScheduledHour.hour, ScheduledHour.articles).where(
+                ScheduledHour.hour >= next_hour
+            )
+        ).all()
+    )
+    true_hours = Counter(
+        t.replace(minute=0, second=0, microsecond=0)
+        for t in connection.scalars(
+            select(Article.published_at).where(Article.published_at >= next_hour)
+        )
+    )
+    for hour in stored_hours.keys() | true_hours.keys():
+        if stored_hours.get(hour, 0) != true_hours.get(hour, 0):
+            wrong.append(f"hour {hour} counts {stored_hours.get(hour, 0)}, not {true_hours[hour]}")
     for slug, link_time, article_time in connection.execute(
         select(Article.slug, article_tags.c.published_at, Article.published_at).join(
             article_tags, article_tags.c.article_id == Article.id

@@ -21,7 +21,15 @@ ALL_RELATIONSHIPS = [
 
 def test_every_model_is_mapped() -> None:
     names = {mapper.class_.__name__ for mapper in Base.registry.mappers}
-    assert names == {"User", "Article", "Comment", "Tag", "SiteTotals", "FailedSignIn"}
+    assert names == {
+        "User",
+        "Article",
+        "Comment",
+        "Tag",
+        "SiteTotals",
+        "FailedSignIn",
+        "ScheduledHour",
+    }
 
 
 @pytest.mark.parametrize(("model", "key", "rel"), ALL_RELATIONSHIPS, ids=lambda v: str(v))

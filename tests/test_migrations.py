@@ -24,6 +24,7 @@ EXPECTED_TABLES = {
     "favorites",
     "site_totals",
     "failed_sign_ins",
+    "scheduled_hours",
 }
 
 

@@ -100,3 +100,17 @@ async def test_a_favorite_is_not_an_edit(
     assert favorited["favoritesCount"] == 1
     assert favorited["updatedAt"] == article["updatedAt"]
     assert favorited["version"] == article["version"]
+
+
+async def test_totals_leave_out_articles_scheduled_later_this_hour_and_in_later_hours(
+    client: httpx.AsyncClient, alice: Account, async_session: AsyncSession
+) -> None:
+    before = (await client.get("/api/articles?limit=1")).json()["articlesCount"]
+    soon = (utc_now() + timedelta(minutes=10)).isoformat()
+    for when in (soon, _later(), _later()):
+        await create(client, alice, title=f"at {when}", tagList=["ahead"], publishAt=when)
+    await create(client, alice, title="now", tagList=["ahead"])
+    everything = (await client.get("/api/articles?limit=1")).json()["articlesCount"]
+    tagged = (await client.get("/api/articles?tag=ahead&limit=1")).json()["articlesCount"]
+    assert (everything, tagged) == (before + 1, 1)
+    assert await wrong_counts_async(async_session) == []

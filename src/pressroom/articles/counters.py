@@ -11,8 +11,9 @@ changes what they count changes them too, in the same transaction:
   delete moves ``site_totals`` and its tags' counts by the difference. Readers subtract the
   few articles still scheduled, so totals stay exact as schedules come due with no write.
 
-Lock order, the same in every transaction: the article, then ``site_totals``, then tags by
-id, and counters before the link rows that point at them. MariaDB's foreign-key check
+Lock order, the same in every transaction: the article, then ``site_totals``, then the
+scheduled hours by hour, then tags by id, and counters before the link rows that point at
+them. MariaDB's foreign-key check
 takes a shared lock on the row a new link points at; two transactions holding that lock
 and both asking to update the row would deadlock.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -32,6 +34,7 @@ from sqlalchemy import (
     Select,
     Update,
     bindparam,
+    cast,
     delete,
     func,
     insert,
@@ -42,10 +45,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from pressroom.db.base import Base
-from pressroom.models import Article, SiteTotals, Tag, article_tags, favorites
+from pressroom.db.dialects import insert_or_add
+from pressroom.db.types import UTCDateTime
+from pressroom.kit.clock import utc_now
+from pressroom.models import Article, ScheduledHour, SiteTotals, Tag, article_tags, favorites
 from pressroom.models.articles import scheduled_after_now
+from pressroom.models.site import hour_of
 
 TAGS = Base.metadata.tables[Tag.__tablename__]
+HOURS = Base.metadata.tables[ScheduledHour.__tablename__]
+ONE_HOUR = timedelta(hours=1)
 _IDS_PER_STATEMENT = 1000
 
 
@@ -53,10 +62,26 @@ _IDS_PER_STATEMENT = 1000
 
 
 def visible_articles() -> Select[Any]:
-    """How many articles readers see now: the released count less those still scheduled."""
+    """How many articles readers see now: the released count less those still scheduled.
+
+    The scheduled ones are added up by the hour (see ``ScheduledHour``), and counted one
+    by one only within the current hour: a handful of rows however many are scheduled.
+    """
+    next_hour = bindparam("next_hour", callable_=_next_hour, type_=UTCDateTime(), unique=True)
     released = select(SiteTotals.released_articles).scalar_subquery()
-    scheduled = select(func.count()).select_from(Article).where(Article.scheduled_now())
-    return select(released - scheduled.scalar_subquery())
+    later_hours = (
+        # MariaDB sums integers into a DECIMAL: back to an integer, for an integer total.
+        select(func.coalesce(cast(func.sum(ScheduledHour.articles), Integer), 0))
+        .where(ScheduledHour.hour >= next_hour)
+        .scalar_subquery()
+    )
+    this_hour = (
+        select(func.count())
+        .select_from(Article)
+        .where(Article.scheduled_now(), Article.published_at < next_hour)
+        .scalar_subquery()
+    )
+    return select(released - later_hours - this_hour)
 
 
 def visible_articles_tagged() -> Select[Any]:
@@ -132,17 +157,21 @@ async def remove_favorite(session: AsyncSession, user_id: int, article_id: int) 
 @dataclass(frozen=True)
 class Release:
     """What an article adds to the released counts: nothing while a draft, else 1 to the
-    site and to each of its tags."""
+    site and to each of its tags, and to its hour while that is still ahead."""
 
-    released: bool
+    published_at: datetime | None
     tag_ids: frozenset[int] = frozenset()
 
+    @property
+    def released(self) -> bool:
+        return self.published_at is not None
+
     @classmethod
-    def of(cls, published_at: object, tag_ids: Iterable[int]) -> Release:
-        return cls(published_at is not None, frozenset(tag_ids))
+    def of(cls, published_at: datetime | None, tag_ids: Iterable[int]) -> Release:
+        return cls(published_at, frozenset(tag_ids))
 
 
-NOTHING = Release(released=False)
+NOTHING = Release(published_at=None)
 
 _site_moved = update(SiteTotals).values(
     released_articles=SiteTotals.released_articles + bindparam("by", type_=Integer)
@@ -174,8 +203,38 @@ async def move(session: AsyncSession, before: Release, after: Release) -> None:
     site, tags = _changes(before, after)
     if site:
         await session.execute(_site_moved, {"by": site})
+    hours = _hours_changed(before, after)
+    if hours:
+        statement = insert_or_add(HOURS, session.get_bind().dialect.name, "articles")
+        await session.execute(statement, hours)  # in hour order: no lock cycles
     if tags:
         await session.execute(_tag_moved, tags)  # in tag id order: no lock cycles
+
+
+def _hours_changed(before: Release, after: Release) -> list[dict[str, Any]]:
+    """+1 to the hour an article is now scheduled in, -1 to the one it left, for hours
+    still ahead (those gone by are never read again)."""
+    next_hour = _next_hour()
+    per_hour: Counter[datetime] = Counter()
+    for release, sign in ((before, -1), (after, +1)):
+        if release.published_at is not None and release.published_at >= next_hour:
+            per_hour[hour_of(release.published_at)] += sign
+    return [{"hour": hour, "articles": by} for hour, by in sorted(per_hour.items()) if by]
+
+
+def _next_hour() -> datetime:
+    return hour_of(utc_now()) + ONE_HOUR
+
+
+def count_scheduled(session: Session, times: Iterable[datetime | None]) -> None:
+    """Count articles just inserted at ``times`` into the hours still ahead (bulk work)."""
+    next_hour = _next_hour()
+    per_hour = Counter(hour_of(t) for t in times if t is not None and t >= next_hour)
+    if per_hour:
+        statement = insert_or_add(HOURS, session.get_bind().dialect.name, "articles")
+        session.execute(
+            statement, [{"hour": hour, "articles": n} for hour, n in sorted(per_hour.items())]
+        )
 
 
 async def tag_ids_of(session: AsyncSession, article_id: int) -> list[int]:
@@ -197,10 +256,11 @@ class Recounted:
     tags: int
     articles: int
     links: int
+    hours: int
 
     @property
     def total(self) -> int:
-        return self.site + self.tags + self.articles + self.links
+        return self.site + self.tags + self.articles + self.links + self.hours
 
 
 def _true_site_count() -> ColumnElement[int]:
@@ -291,7 +351,32 @@ def recount(session: Session) -> Recounted:
         int(tags.rowcount),  # type: ignore[attr-defined]
         articles,
         int(links.rowcount),  # type: ignore[attr-defined]
+        _recount_hours(session),
     )
+
+
+def _recount_hours(session: Session) -> int:
+    """Rebuild the scheduled hours from the scheduled articles; how many hours were wrong
+    (rows of hours gone by are dropped and not counted)."""
+    next_hour = _next_hour()
+    stored = dict(
+        session.execute(
+            select(ScheduledHour.hour, ScheduledHour.articles).where(
+                ScheduledHour.hour >= next_hour
+            )
+        ).all()
+    )
+    times = session.scalars(select(Article.published_at).where(Article.published_at >= next_hour))
+    truth = Counter(hour_of(t) for t in times if t is not None)
+    wrong = sum(
+        1 for hour in stored.keys() | truth.keys() if stored.get(hour, 0) != truth.get(hour, 0)
+    )
+    session.execute(delete(ScheduledHour))
+    if truth:
+        session.execute(
+            insert(ScheduledHour), [{"hour": h, "articles": n} for h, n in sorted(truth.items())]
+        )
+    return wrong
 
 
 def count_as_released(session: Session, articles: Select[int]) -> None:

@@ -240,6 +240,7 @@ def recount(
         "tags": fixed.tags,
         "articles": fixed.articles,
         "links": fixed.links,
+        "hours": fixed.hours,
     }
     if as_json:
         _print_json(figures)
@@ -248,7 +249,8 @@ def recount(
     elif fixed.total:
         out.print(
             f"Corrected {fixed.total} counts: {fixed.site} site total, {fixed.tags} tags, "
-            f"{fixed.articles} articles' favorites, {fixed.links} tag links' times.",
+            f"{fixed.articles} articles' favorites, {fixed.links} tag links' times, "
+            f"{fixed.hours} scheduled hours.",
             highlight=False,
         )
     else:

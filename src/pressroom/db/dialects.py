@@ -83,3 +83,26 @@ def refresh_planner_statistics(connection: Connection, tables: Sequence[Table]) 
         return
     quote = connection.dialect.identifier_preparer.quote
     connection.execute(text("ANALYZE " + ", ".join(quote(table.name) for table in tables)))
+
+
+def insert_or_add(table: Table, dialect_name: str, counter: str) -> Insert:
+    """An INSERT that, when the row's key exists, adds the new row's ``counter`` to the
+    stored one instead: one statement, safe under concurrency."""
+    stored = table.c[counter]
+    keys = [column.name for column in table.primary_key]
+    if dialect_name == "postgresql":
+        pg_statement = postgresql.insert(table)
+        return pg_statement.on_conflict_do_update(
+            index_elements=keys, set_={counter: stored + pg_statement.excluded[counter]}
+        )
+    if dialect_name == "sqlite":
+        sqlite_statement = sqlite.insert(table)
+        return sqlite_statement.on_conflict_do_update(
+            index_elements=keys, set_={counter: stored + sqlite_statement.excluded[counter]}
+        )
+    if dialect_name in MYSQL_NAMES:
+        mysql_statement = mysql.insert(table)
+        return mysql_statement.on_duplicate_key_update(
+            {counter: stored + mysql_statement.inserted[counter]}
+        )
+    raise NotImplementedError(f"no insert-or-add for {dialect_name}")

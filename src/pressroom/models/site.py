@@ -1,7 +1,8 @@
-"""Site-wide totals: one row, kept in step with the rows it counts."""
+"""Site-wide totals, kept in step with the rows they count."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Connection, Table, event, insert
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from pressroom.db.base import Base
 from pressroom.db.dialects import MYSQL_TABLE_OPTIONS
+from pressroom.db.types import UTCDateTime
 
 THE_ROW = 1
 
@@ -35,3 +37,28 @@ class SiteTotals(Base):
 def _write_the_row(table: Table, connection: Connection, **_: Any) -> None:
     # The migration that creates the table writes its row; this does it for a create_all.
     connection.execute(insert(table).values(id=THE_ROW, released_articles=0))
+
+
+class ScheduledHour(Base):
+    """How many articles are scheduled in each hour still to come.
+
+    Readers subtract the articles still scheduled from the released count. Counting them
+    one by one would read every scheduled article on every list; these rows let a reader
+    add up whole hours instead, and count one by one only within the current hour. A row
+    is kept by every write that schedules or unschedules an article in an hour still
+    ahead; rows of hours gone by are never read again, and ``recount`` drops them.
+    """
+
+    __tablename__ = "scheduled_hours"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    hour: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    articles: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def __repr__(self) -> str:
+        return f"ScheduledHour(hour={self.hour!r}, articles={self.articles!r})"
+
+
+def hour_of(moment: datetime) -> datetime:
+    """The start of the hour ``moment`` falls in."""
+    return moment.replace(minute=0, second=0, microsecond=0)

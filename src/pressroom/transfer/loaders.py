@@ -173,6 +173,7 @@ class Loader:
         self.report.inserted("article", len(rows))
         if tag_lists:
             self._link_tags(tag_lists, times)
+        counters.count_scheduled(self.session, times.values())
         released = [str(row["slug"]) for row in rows if row["published_at"] is not None]
         if released:
             ids = list(self.articles.ids(released).values())
