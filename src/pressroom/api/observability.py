@@ -97,17 +97,18 @@ class RequestLog:
             route = _route_of(scope)
             REQUESTS.labels(scope["method"], route, str(status)).inc()
             LATENCY.labels(scope["method"], route).observe(elapsed)
-            access_log.info(
-                json.dumps(
-                    {
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "status": status,
-                        "duration_ms": round(elapsed * 1000, 2),
-                        "request_id": request_id,
-                    }
+            if access_log.isEnabledFor(logging.INFO):  # no JSON built for a silenced log
+                access_log.info(
+                    json.dumps(
+                        {
+                            "method": scope["method"],
+                            "path": scope["path"],
+                            "status": status,
+                            "duration_ms": round(elapsed * 1000, 2),
+                            "request_id": request_id,
+                        }
+                    )
                 )
-            )
 
 
 class PoolCollector(Collector):
