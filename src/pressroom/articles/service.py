@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,7 +21,7 @@ from pressroom.articles.schemas import (
 from pressroom.errors import Conflict, Forbidden, Invalid, NotFound
 from pressroom.kit.clock import utc_now
 from pressroom.kit.pagination import InvalidCursor, Position, decode_cursor, encode_cursor
-from pressroom.kit.slugs import slugify
+from pressroom.kit.slugs import slugify, with_suffix
 from pressroom.kit.timefmt import iso_ms
 from pressroom.models import Article, User
 from pressroom.models.articles import ArticleStatus, unique_slug
@@ -174,16 +175,37 @@ async def create_article(session: AsyncSession, data: NewArticle, author: User) 
         title=data.title,
         description=data.description,
         body=data.body,
-        author=author,
+        author_id=author.id,
         # The spec's plain request publishes at once.
         published_at=_publication_time(data, utc_now()),
     )
-    session.add(article)
-    await session.flush()  # the slug is chosen before insert
+    await _insert_with_a_free_slug(session, article)
     tag_ids = await tags.ensure_ids(session, data.tagList or [])
     await counters.move(session, counters.NOTHING, Release.of(article.published_at, tag_ids))
     await tags.add_links(session, article.id, tag_ids, article.published_at)
     return await present(session, article, author)
+
+
+SLUG_ATTEMPTS = 5
+
+
+async def _insert_with_a_free_slug(session: AsyncSession, article: Article) -> None:
+    """Insert the article; its slug is chosen before the insert (see ``unique_slug``).
+
+    Another request may take the same slug between the check and the insert: the insert
+    then fails on the unique index, inside a savepoint so that the transaction survives,
+    and is tried again with a suffixed slug.
+    """
+    for attempt in range(SLUG_ATTEMPTS):
+        try:
+            async with session.begin_nested():
+                session.add(article)
+                await session.flush()
+            return
+        except IntegrityError as error:
+            if "slug" not in str(error.orig) or attempt == SLUG_ATTEMPTS - 1:
+                raise
+            article.slug = with_suffix(slugify(article.title))
 
 
 async def update_article(

@@ -58,8 +58,15 @@ async def list_counts(session: AsyncSession) -> list[tuple[str, int]]:
     return [(name, uses) for name, uses in await session.execute(counts_statement())]
 
 
-async def _ids_by_name(session: AsyncSession, names: Collection[str]) -> dict[str, int]:
-    rows = await session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(set(names))))
+async def _ids_by_name(
+    session: AsyncSession, names: Collection[str], *, latest: bool = False
+) -> dict[str, int]:
+    statement = select(Tag.name, Tag.id).where(Tag.name.in_(set(names)))
+    if latest:
+        # A locking read sees rows committed since this transaction began, which
+        # MariaDB's REPEATABLE READ snapshot would hide (another request's new tag).
+        statement = statement.with_for_update(read=True)
+    rows = await session.execute(statement)
     return dict(rows.all())
 
 
@@ -73,7 +80,7 @@ async def ensure_ids(session: AsyncSession, names: Sequence[str]) -> list[int]:
         # A concurrent request may create some of them first: skip those, then read all back.
         new_tags = insert_once(TAGS, session.get_bind().dialect.name)
         await session.execute(new_tags, [{"name": name} for name in missing])
-        existing |= await _ids_by_name(session, missing)
+        existing |= await _ids_by_name(session, missing, latest=True)
     return [existing[name] for name in names]
 
 
