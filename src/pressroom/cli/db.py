@@ -1,8 +1,10 @@
-"""``pressroom db``: schema migrations, run on the sync driver."""
+"""``pressroom db``: schema migrations, run on the sync driver, and SQLite backups."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,9 +15,10 @@ from rich.console import Console
 
 from pressroom.config import get_settings
 from pressroom.db import migrate
+from pressroom.db.backup import NotSQLite, backup_sqlite
 from pressroom.db.urls import UnsupportedDatabase
 
-db_app = typer.Typer(help="Schema migrations (Alembic).", no_args_is_help=True)
+db_app = typer.Typer(help="Schema migrations (Alembic) and backups.", no_args_is_help=True)
 err = Console(stderr=True)
 
 
@@ -80,3 +83,19 @@ def check() -> None:
         err.print(f"[red]check failed:[/red] {exc}")
         raise typer.Exit(1) from None
     typer.echo("No differences: models and migrations agree.")
+
+
+@db_app.command()
+def backup(
+    destination: Annotated[Path, typer.Argument(help="File to write the copy to.")],
+) -> None:
+    """Copy the embedded SQLite database to DESTINATION, consistently, while it serves."""
+    try:
+        size = backup_sqlite(get_settings().database_url, destination)
+    except NotSQLite as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    except (FileNotFoundError, sqlite3.Error) as exc:
+        err.print(f"[red]backup failed:[/red] {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(f"Backed up to {destination} ({size:,} bytes).")
