@@ -5,6 +5,7 @@ Every text goes through ElementTree, which escapes it; no markup is ever concate
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -86,12 +87,18 @@ def _serialize(root: ET.Element) -> bytes:
     return document
 
 
+def _as_html(text: str) -> str:
+    """Plain text for an RSS description, which readers render as HTML: escaped, so that
+    a description reading ``<img onerror=...>`` shows as those characters."""
+    return html.escape(text, quote=False)
+
+
 def rss(base: str, info: FeedInfo, articles: Sequence[Article]) -> bytes:
     root = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(root, "channel")
     _text(channel, "title", info.title)
     _text(channel, "link", info.page)
-    _text(channel, "description", info.description)
+    _text(channel, "description", _as_html(info.description))
     ET.SubElement(
         channel,
         f"{{{ATOM_NS}}}link",
@@ -106,15 +113,15 @@ def rss(base: str, info: FeedInfo, articles: Sequence[Article]) -> bytes:
         _text(item, "guid", entry_id(base, article), isPermaLink="false")
         _text(item, "pubDate", rfc822(_published(article)))
         _text(item, f"{{{DC_NS}}}creator", article.author.username)
-        _text(item, "description", article.description)
+        _text(item, "description", _as_html(article.description))
     return _serialize(root)
 
 
 def atom(base: str, info: FeedInfo, articles: Sequence[Article]) -> bytes:
     # Unprefixed names, in the default namespace the root declares.
     root = ET.Element("feed", {"xmlns": ATOM_NS})
-    _text(root, "title", info.title)
-    _text(root, "subtitle", info.description)
+    _text(root, "title", info.title, type="text")
+    _text(root, "subtitle", info.description, type="text")
     _text(root, "id", info.atom)
     updated = max((_updated(a) for a in articles), default=None) or utc_now()
     _text(root, "updated", rfc3339(updated))
@@ -122,7 +129,7 @@ def atom(base: str, info: FeedInfo, articles: Sequence[Article]) -> bytes:
     ET.SubElement(root, "link", {"rel": "alternate", "href": info.page})
     for article in articles:
         entry = ET.SubElement(root, "entry")
-        _text(entry, "title", article.title)
+        _text(entry, "title", article.title, type="text")
         ET.SubElement(entry, "link", {"rel": "alternate", "href": article_url(base, article)})
         _text(entry, "id", entry_id(base, article))
         _text(entry, "published", rfc3339(_published(article)))
@@ -130,7 +137,7 @@ def atom(base: str, info: FeedInfo, articles: Sequence[Article]) -> bytes:
         author = ET.SubElement(entry, "author")
         _text(author, "name", article.author.username)
         _text(author, "uri", author_url(base, article.author.username))
-        _text(entry, "summary", article.description)
+        _text(entry, "summary", article.description, type="text")
     return _serialize(root)
 
 
