@@ -1,4 +1,4 @@
-"""Favorites and follows under real concurrency: fifty readers at once, through the real app,
+"""Favorites, follows and comments under real concurrency: fifty readers at once, through the real app,
 each request committing on a connection of its own.
 
 Every reader favorites and unfavorites one article (and follows and unfollows its author)
@@ -123,3 +123,28 @@ async def test_follows_are_exact_after_any_interleaving(
     for reader in readers:
         profile = await live.get(f"/api/profiles/{author.username}", headers=reader.auth)
         assert profile.json()["profile"]["following"] == (reader.username in wanted)
+
+
+async def test_concurrent_comments_are_all_kept(live: httpx.AsyncClient) -> None:
+    author = await register(live, f"{LIVE_PREFIX}commented{id(live) % 10000}")
+    slug = (await create(live, author, title="Fifty commenters"))["slug"]
+    readers = await _readers(live, "com")
+    plans = [
+        [
+            lambda n=n, auth=reader.auth: live.post(
+                f"/api/articles/{slug}/comments",
+                headers=auth,
+                json={"comment": {"body": f"comment {n}"}},
+            )
+            for n in range(3)
+        ]
+        for reader in readers
+    ]
+
+    statuses = await _run_everyone(plans)
+
+    # Each reader's first comment was sent twice at once: both are comments, both kept.
+    assert statuses == Counter({201: READERS * 4})
+    comments = (await live.get(f"/api/articles/{slug}/comments")).json()["comments"]
+    assert len(comments) == READERS * 4
+    assert len({comment["id"] for comment in comments}) == READERS * 4
