@@ -1,5 +1,5 @@
-"""Favorites, follows and comments under real concurrency: fifty readers at once, through the real app,
-each request committing on a connection of its own.
+"""Favorites, follows and comments under real concurrency: fifty readers at once, through
+the real app, each request committing on a connection of its own.
 
 Every reader favorites and unfavorites one article (and follows and unfollows its author)
 in a random order, and sends its first change twice at the same moment. Afterwards the
