@@ -52,26 +52,32 @@ async def _run_everyone(plans: list[list[Request]]) -> Counter[int]:
     return statuses
 
 
+def _toggling(
+    live: httpx.AsyncClient, readers: list[Account], path: str, *, seed: int
+) -> tuple[list[list[Request]], set[str]]:
+    """Each reader's random run of POSTs (on) and DELETEs (off) to ``path``; and who ends on."""
+    rng = random.Random(seed)
+    plans, ends_on = [], set()
+    for reader in readers:
+        choices = [rng.choice(["POST", "DELETE"]) for _ in range(CHANGES_EACH)]
+        plans.append(
+            [
+                lambda method=method, auth=reader.auth: live.request(method, path, headers=auth)
+                for method in choices
+            ]
+        )
+        if choices[-1] == "POST":
+            ends_on.add(reader.username)
+    return plans, ends_on
+
+
 async def test_favorites_count_is_exact_after_any_interleaving(
     live: httpx.AsyncClient, async_engine: AsyncEngine
 ) -> None:
     author = await register(live, f"{LIVE_PREFIX}author{id(live) % 10000}")
     slug = (await create(live, author, title="Fifty readers"))["slug"]
     readers = await _readers(live, "fav")
-    rng = random.Random(20261124)
-    plans, wanted = [], set()
-    for reader in readers:
-        choices = [rng.choice(["POST", "DELETE"]) for _ in range(CHANGES_EACH)]
-        plans.append(
-            [
-                lambda method=method, auth=reader.auth: live.request(
-                    method, f"/api/articles/{slug}/favorite", headers=auth
-                )
-                for method in choices
-            ]
-        )
-        if choices[-1] == "POST":
-            wanted.add(reader.username)
+    plans, wanted = _toggling(live, readers, f"/api/articles/{slug}/favorite", seed=20261124)
 
     statuses = await _run_everyone(plans)
 
@@ -94,20 +100,8 @@ async def test_follows_are_exact_after_any_interleaving(
 ) -> None:
     author = await register(live, f"{LIVE_PREFIX}followed{id(live) % 10000}")
     readers = await _readers(live, "fol")
-    rng = random.Random(11242026)
-    plans, wanted = [], set()
-    for reader in readers:
-        choices = [rng.choice(["POST", "DELETE"]) for _ in range(CHANGES_EACH)]
-        plans.append(
-            [
-                lambda method=method, auth=reader.auth: live.request(
-                    method, f"/api/profiles/{author.username}/follow", headers=auth
-                )
-                for method in choices
-            ]
-        )
-        if choices[-1] == "POST":
-            wanted.add(reader.username)
+    path = f"/api/profiles/{author.username}/follow"
+    plans, wanted = _toggling(live, readers, path, seed=11242026)
 
     statuses = await _run_everyone(plans)
 
