@@ -9,6 +9,7 @@ import asyncio
 import httpx
 
 from tests.api.conftest import LIVE_PREFIX, register
+from tests.api.test_articles import create
 
 WRITERS = 20
 
@@ -30,3 +31,29 @@ async def test_same_title_at_once_gives_distinct_slugs(live: httpx.AsyncClient) 
     everything = (await live.get("/api/articles?tag=news&limit=100")).json()
     slugs = [a["slug"] for a in everything["articles"] if a["title"] == title]
     assert len(slugs) == len(set(slugs)) == 3 * WRITERS
+
+
+async def test_retitling_to_the_same_title_at_once_gives_distinct_slugs(
+    live: httpx.AsyncClient,
+) -> None:
+    authors = [
+        await register(live, f"{LIVE_PREFIX}retitle{n}x{id(live) % 10000}") for n in range(WRITERS)
+    ]
+    slugs = [
+        (await create(live, author, title=f"Draft {n}"))["slug"] for n, author in enumerate(authors)
+    ]
+    title = f"Same headline {id(live)}"
+    responses = await asyncio.gather(
+        *(
+            live.put(
+                f"/api/articles/{slug}", headers=author.auth, json={"article": {"title": title}}
+            )
+            for slug, author in zip(slugs, authors, strict=True)
+        )
+    )
+    assert [r.status_code for r in responses] == [200] * WRITERS, [r.text for r in responses]
+    new_slugs = [r.json()["article"]["slug"] for r in responses]
+    assert len(set(new_slugs)) == WRITERS
+    for slug in new_slugs:
+        article = (await live.get(f"/api/articles/{slug}")).json()["article"]
+        assert article["title"] == title

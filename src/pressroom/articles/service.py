@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import Row, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from pressroom.articles import counters, listing, repository
@@ -208,6 +209,28 @@ async def _insert_with_a_free_slug(session: AsyncSession, article: Article) -> N
             article.slug = with_suffix(slugify(article.title))
 
 
+async def _move_to_a_free_slug(session: AsyncSession, article: Article) -> None:
+    """Give a retitled article the slug of its new title: free when checked, and chosen
+    again with a suffix, in a savepoint, if another request takes it before the update."""
+    candidate = await session.run_sync(lambda sync: unique_slug(sync.connection(), article.title))
+    for attempt in range(SLUG_ATTEMPTS):
+        try:
+            async with session.begin_nested():
+                await session.execute(
+                    update(Article)
+                    .where(Article.id == article.id)
+                    # The same updated_at: without it, the column's onupdate would move it.
+                    .values(slug=candidate, updated_at=article.updated_at)
+                    .execution_options(synchronize_session=False)
+                )
+            break
+        except IntegrityError as error:
+            if "slug" not in str(error.orig) or attempt == SLUG_ATTEMPTS - 1:
+                raise
+            candidate = with_suffix(slugify(article.title))
+    set_committed_value(article, "slug", candidate)
+
+
 async def update_article(
     session: AsyncSession, slug: str, data: UpdateArticle, viewer: User
 ) -> ArticleJSON:
@@ -223,13 +246,11 @@ async def update_article(
     for field, value in changes.items():
         if value is not None:
             setattr(article, field, value)
-    # A new title gets a new slug, unless it reads the same (the old slug is this article's).
-    if article.title != old_title and slugify(article.title) != article.slug:
-        article.slug = await session.run_sync(
-            lambda sync: unique_slug(sync.connection(), article.title)
-        )
     article.updated_at = utc_now()
     await _flush_or_stale(session)
+    # A new title gets a new slug, unless it reads the same (the old slug is this article's).
+    if article.title != old_title and slugify(article.title) != article.slug:
+        await _move_to_a_free_slug(session, article)
     await _follow_tags_and_counts(session, article, was_published_at, data.tagList)
     return await present(session, article, viewer)
 
