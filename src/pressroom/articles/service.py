@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -190,45 +191,52 @@ async def create_article(session: AsyncSession, data: NewArticle, author: User) 
 SLUG_ATTEMPTS = 5
 
 
-async def _insert_with_a_free_slug(session: AsyncSession, article: Article) -> None:
-    """Insert the article; its slug is chosen before the insert (see ``unique_slug``).
-
-    Another request may take the same slug between the check and the insert: the insert
-    then fails on the unique index, inside a savepoint so that the transaction survives,
-    and is tried again with a suffixed slug.
-    """
+async def _under_a_free_slug(
+    session: AsyncSession, title: str, slug: str, write: Callable[[str], Awaitable[object]]
+) -> str:
+    """Run ``write(slug)`` in a savepoint; while the slug turns out taken (another request
+    got it between the check and the write), try again with a suffixed one. Returns the
+    slug written."""
     for attempt in range(SLUG_ATTEMPTS):
         try:
             async with session.begin_nested():
-                session.add(article)
-                await session.flush()
-            return
+                await write(slug)
+            return slug
         except IntegrityError as error:
             if "slug" not in str(error.orig) or attempt == SLUG_ATTEMPTS - 1:
                 raise
-            article.slug = with_suffix(slugify(article.title))
+            slug = with_suffix(slugify(title))
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+async def _insert_with_a_free_slug(session: AsyncSession, article: Article) -> None:
+    """Insert the article under a free slug (the first chosen before the insert, see
+    ``unique_slug``)."""
+
+    async def insert(slug: str) -> None:
+        article.slug = slug
+        session.add(article)
+        await session.flush()
+
+    await _under_a_free_slug(session, article.title, article.slug, insert)
 
 
 async def _move_to_a_free_slug(session: AsyncSession, article: Article) -> None:
-    """Give a retitled article the slug of its new title: free when checked, and chosen
-    again with a suffix, in a savepoint, if another request takes it before the update."""
-    candidate = await session.run_sync(lambda sync: unique_slug(sync.connection(), article.title))
-    for attempt in range(SLUG_ATTEMPTS):
-        try:
-            async with session.begin_nested():
-                await session.execute(
-                    update(Article)
-                    .where(Article.id == article.id)
-                    # The same updated_at: without it, the column's onupdate would move it.
-                    .values(slug=candidate, updated_at=article.updated_at)
-                    .execution_options(synchronize_session=False)
-                )
-            break
-        except IntegrityError as error:
-            if "slug" not in str(error.orig) or attempt == SLUG_ATTEMPTS - 1:
-                raise
-            candidate = with_suffix(slugify(article.title))
-    set_committed_value(article, "slug", candidate)
+    """Give a retitled article a free slug for its new title."""
+    free = await session.run_sync(lambda sync: unique_slug(sync.connection(), article.title))
+
+    async def move(slug: str) -> object:
+        return await session.execute(
+            update(Article)
+            .where(Article.id == article.id)
+            # The same updated_at: without it, the column's onupdate would move it.
+            .values(slug=slug, updated_at=article.updated_at)
+            .execution_options(synchronize_session=False)
+        )
+
+    set_committed_value(
+        article, "slug", await _under_a_free_slug(session, article.title, free, move)
+    )
 
 
 async def update_article(
