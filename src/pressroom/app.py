@@ -32,6 +32,7 @@ from pressroom.profiles.endpoints import router as profiles_router
 from pressroom.tags.endpoints import router as tags_router
 from pressroom.users.endpoints import router as users_router
 from pressroom.users.security import TokenIssuer, resolve_jwt_secret
+from pressroom.web.site import install_site, page_errors
 
 API_ROUTERS = [users_router, profiles_router, articles_router, comments_router, tags_router]
 
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.tokens = tokens
-    install_error_handlers(app, settings.retry_after_seconds)
+    install_error_handlers(app, settings.retry_after_seconds, page_errors)
     app.add_middleware(RefuseControlCharacters)
     # The longest article body (200,000 characters, up to 4 bytes each) fits with room.
     app.add_middleware(LimitRequestBody, max_bytes=settings.max_body_bytes)
@@ -106,4 +107,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(probes_router(settings))
     app.include_router(observability.router)
     app.include_router(feeds_router)
+    install_site(app)
     return app

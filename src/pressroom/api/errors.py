@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -81,47 +82,70 @@ def _message(error: dict[str, Any]) -> str:
     return str(error["msg"]).lower()
 
 
-def validation_errors(exc: RequestValidationError) -> dict[str, list[str]]:
+def messages_by_field(failures: Iterable[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """Pydantic's failures (``.errors()``) as messages per field, as the API words them."""
     errors: dict[str, list[str]] = {}
-    for error in exc.errors():
+    for error in failures:
         field = _field_of(tuple(error.get("loc", ())))
-        message = _message(error)
+        message = _message(dict(error))
         if message not in errors.setdefault(field, []):
             errors[field].append(message)
     return errors
 
 
-def install_error_handlers(app: FastAPI, retry_after: int) -> None:
-    """Render domain errors, validation failures and HTTP errors in the API's envelope; a
-    database that cannot answer for now is a 503 telling clients to retry after
-    ``retry_after`` seconds."""
+def validation_errors(exc: RequestValidationError) -> dict[str, list[str]]:
+    return messages_by_field(exc.errors())
+
+
+# Renders an error as a page when the request came from one (see ``pressroom.web``), or
+# answers None to leave it to the API's envelope.
+PageErrors = Callable[[Request, int, "dict[str, list[str]] | None"], "Response | None"]
+
+
+def _no_pages(request: Request, status: int, messages: dict[str, list[str]] | None) -> None:
+    return None
+
+
+def install_error_handlers(
+    app: FastAPI, retry_after: int, page_errors: PageErrors = _no_pages
+) -> None:
+    """Render domain errors, validation failures and HTTP errors in the API's envelope (or
+    as a page, for the site's requests); a database that cannot answer for now is a 503
+    telling clients to retry after ``retry_after`` seconds."""
+
+    def answer(
+        request: Request,
+        body: dict[str, dict[str, list[str]]],
+        status_code: int,
+        headers: Mapping[str, str] | None = None,
+    ) -> Response:
+        page = page_errors(request, status_code, body["errors"])
+        response = page if page is not None else JSONResponse(body, status_code=status_code)
+        response.headers.update(headers or {})
+        return response
 
     @app.exception_handler(DomainError)
-    async def _domain(request: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse(
-            {"errors": exc.as_dict()}, status_code=exc.status_code, headers=exc.headers()
-        )
+    async def _domain(request: Request, exc: DomainError) -> Response:
+        return answer(request, {"errors": exc.as_dict()}, exc.status_code, exc.headers())
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse({"errors": validation_errors(exc)}, status_code=422)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        return answer(request, {"errors": validation_errors(exc)}, 422)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         if exc.status_code == 400 and exc.detail == _UNPARSABLE_BODY:
             # Bytes that are not even text (FastAPI's 400): the same 422 as malformed JSON.
-            return JSONResponse(error_body("body", "is not valid JSON"), status_code=422)
+            return answer(request, error_body("body", "is not valid JSON"), 422)
         field = "request" if exc.status_code != 404 else "path"
         detail = exc.detail if isinstance(exc.detail, str) else "error"
-        return JSONResponse(
-            error_body(field, detail.lower()), status_code=exc.status_code, headers=exc.headers
-        )
+        return answer(request, error_body(field, detail.lower()), exc.status_code, exc.headers)
 
-    def _server_error(request: Request) -> JSONResponse:
+    def _server_error(request: Request) -> Response:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse(error_body("server", "internal error"), status_code=500)
+        return answer(request, error_body("server", "internal error"), 500)
 
-    async def _database_failure(request: Request, exc: Exception) -> JSONResponse:
+    async def _database_failure(request: Request, exc: Exception) -> Response:
         if not database_unavailable(exc):
             return _server_error(request)
         # Expected while the database restarts: one line, no traceback; the client retries.
@@ -131,10 +155,11 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
             request.url.path,
             type(exc).__name__,
         )
-        return JSONResponse(
+        return answer(
+            request,
             error_body("database", "is unavailable; try again shortly"),
-            status_code=503,
-            headers={"Retry-After": str(retry_after)},
+            503,
+            {"Retry-After": str(retry_after)},
         )
 
     # Registered by class, not under Exception: Starlette re-raises what reaches the
@@ -143,5 +168,5 @@ def install_error_handlers(app: FastAPI, retry_after: int) -> None:
         app.add_exception_handler(failure, _database_failure)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         return _server_error(request)

@@ -172,6 +172,11 @@ async def get_article(session: AsyncSession, slug: str, viewer: User | None) -> 
     return await _in_full(row)
 
 
+async def get_own_article(session: AsyncSession, slug: str, viewer: User) -> ArticleJSON:
+    """An article as its author sees it to edit it; anyone else is refused."""
+    return await present(session, await _own(session, slug, viewer), viewer)
+
+
 async def create_article(session: AsyncSession, data: NewArticle, author: User) -> ArticleJSON:
     article = Article(
         title=data.title,

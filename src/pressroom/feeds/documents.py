@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from pressroom.kit.clock import utc_now
+from pressroom.kit.paths import article_path, author_path
 from pressroom.models import Article
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -35,16 +36,12 @@ class FeedInfo:
     atom: str  # absolute URL of the Atom document
 
 
-def path_segment(value: str) -> str:
-    return quote(value, safe="")
-
-
 def article_url(base: str, article: Article) -> str:
-    return f"{base}/article/{path_segment(article.slug)}"
+    return f"{base}{article_path(article.slug)}"
 
 
 def author_url(base: str, username: str) -> str:
-    return f"{base}/@{path_segment(username)}"
+    return f"{base}{author_path(username)}"
 
 
 def _utc(moment: datetime) -> datetime:
@@ -155,7 +152,7 @@ def sitemap(
     root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
     for slug, updated, published in articles:
         lastmod = max(updated, published) if published is not None else updated
-        add(f"{base}/article/{path_segment(slug)}", lastmod)
+        add(f"{base}{article_path(slug)}", lastmod)
     for username, latest in authors:
         add(author_url(base, username), latest)
     return _serialize(root)

@@ -9,7 +9,8 @@ from pressroom.api.fields import TextInPath
 from pressroom.db.deps import DbSession
 from pressroom.errors import NotFound
 from pressroom.feeds import documents, repository
-from pressroom.feeds.documents import FeedInfo, path_segment
+from pressroom.feeds.documents import FeedInfo
+from pressroom.kit.paths import tag_path
 
 router = APIRouter(tags=["feeds"])
 
@@ -45,11 +46,11 @@ def _author(base: str, username: TextInPath) -> FeedInfo:
 
 
 def _tag(base: str, tag: TextInPath) -> FeedInfo:
-    feeds = f"{base}/tags/{path_segment(tag)}"
+    feeds = f"{base}{tag_path(tag)}"
     return FeedInfo(
         title=f"{SITE}: articles tagged {tag}",
         description=f"The newest articles tagged {tag} on {SITE}",
-        page=f"{base}/",
+        page=f"{base}{tag_path(tag)}",
         rss=f"{feeds}/feed.xml",
         atom=f"{feeds}/atom.xml",
     )

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.db.deps import DbSession
 from pressroom.errors import Unauthorized
@@ -39,11 +40,19 @@ def _token_from(header: str | None) -> str | None:
     return token.strip()
 
 
-async def _user_for(token: str, tokens: TokenIssuer, session: DbSession) -> User:
+async def user_for_token(token: str, tokens: TokenIssuer, session: AsyncSession) -> User | None:
+    """The user a token names, or None when it is invalid, expired or void."""
     claims = tokens.read(token)
     user = await repository.get_by_id(session, claims.user_id) if claims is not None else None
     # A deleted user's token names nobody; one issued before a password change is void.
     if claims is None or user is None or not tokens.accepts(claims, user.password_hash):
+        return None
+    return user
+
+
+async def _user_for(token: str, tokens: TokenIssuer, session: AsyncSession) -> User:
+    user = await user_for_token(token, tokens, session)
+    if user is None:
         raise Unauthorized("token", "is invalid")
     return user
 

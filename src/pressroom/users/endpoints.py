@@ -58,20 +58,14 @@ async def login(
     tokens: Tokens,
 ) -> UserResponse | Response:
     """Exchange e-mail and password for a token."""
-    limits = throttle.Limits.of(request.app.state.settings)
     attempt = throttle.Attempt.of(
         normalize_email(body.user.email), request.client.host if request.client else None
     )
-    # Checked and verified outside the write transaction: Argon2 takes its time on
-    # purpose, and on SQLite a write transaction holds the lock every writer waits for.
-    await throttle.refuse_if_throttled(reads, limits, attempt)
-    user = await service.authenticate(reads, body.user.email, body.user.password)
-    await reads.close()
+    limits = throttle.Limits.of(request.app.state.settings)
+    user = await service.sign_in(reads, session, limits, attempt, body.user.password)
     if user is None:
-        await throttle.record_failure(session, limits, attempt)
         # Answered rather than raised: the failure just counted commits with the request.
         return json_body(error_body("credentials", "invalid"), status_code=401)
-    await throttle.forget_failures(session, attempt)
     return _response(user, tokens)
 
 

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pressroom.errors import Conflict
 from pressroom.models import User
 from pressroom.models.users import normalize_email
-from pressroom.users import repository
+from pressroom.users import repository, throttle
 from pressroom.users.schemas import NewUser, UpdateUser
 from pressroom.users.security import hash_password, verify_password
 
@@ -52,6 +52,31 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
     # Verify even for an unknown e-mail, so timing does not tell which addresses exist.
     if not await verify_password(password, user.password_hash if user else None) or user is None:
         return None
+    return user
+
+
+async def sign_in(
+    reads: AsyncSession,
+    session: AsyncSession,
+    limits: throttle.Limits,
+    attempt: throttle.Attempt,
+    password: str,
+) -> User | None:
+    """The user signing in, or None after counting a failure in ``session``; raises
+    TooManyRequests past the limits.
+
+    The limits are checked and the password verified in ``reads``, which is closed before
+    ``session`` writes: Argon2 takes its time on purpose, and on SQLite a write transaction
+    holds the lock every writer waits for. The failure counted must be committed even
+    though the sign-in fails.
+    """
+    await throttle.refuse_if_throttled(reads, limits, attempt)
+    user = await authenticate(reads, attempt.account, password)
+    await reads.close()
+    if user is None:
+        await throttle.record_failure(session, limits, attempt)
+        return None
+    await throttle.forget_failures(session, attempt)
     return user
 
 

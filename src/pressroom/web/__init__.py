@@ -1,0 +1,1 @@
+"""The reading and writing site: server-rendered pages over the same services as the API."""

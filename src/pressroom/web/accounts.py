@@ -1,0 +1,138 @@
+"""Signing up, in and out, and the reader's settings."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from pressroom.db.deps import DbSession, ReadSession
+from pressroom.errors import Conflict, TooManyRequests
+from pressroom.models.users import normalize_email
+from pressroom.users import service as users
+from pressroom.users import throttle
+from pressroom.users.schemas import LoginUser, NewUser, UpdateUser
+from pressroom.web.forms import Form, check, local_path, posted
+from pressroom.web.routing import PageRoute
+from pressroom.web.sessions import Author, Viewer, end_session, start_session
+from pressroom.web.templating import render
+from pressroom.web.writing import see_other
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+Next = Annotated[str, Query(max_length=2000)]
+SETTINGS_FIELDS = ("username", "email", "bio", "image", "password")
+
+
+def _account_form(
+    request: Request, template: str, form: Form[Any], next_path: str, status_code: int = 200
+) -> HTMLResponse:
+    return render(request, template, {"form": form, "next": next_path}, status_code=status_code)
+
+
+@router.get("/register", response_class=HTMLResponse)
+async def sign_up_form(request: Request, viewer: Viewer, next: Next = "/") -> Response:
+    if viewer is not None:
+        return see_other(local_path(next))
+    empty: Form[NewUser] = Form(dict.fromkeys(("username", "email"), ""))
+    return _account_form(request, "register.html", empty, local_path(next))
+
+
+@router.post("/register", response_class=HTMLResponse)
+async def sign_up(request: Request, session: DbSession) -> Response:
+    values = await posted(request, "username", "email", "password", "next")
+    next_path = local_path(values.pop("next"))
+    form = check(NewUser, values, values)
+    # A password is never sent back to the browser.
+    values["password"] = ""
+    if form.model is None:
+        return _account_form(request, "register.html", form, next_path, 422)
+    try:
+        user = await users.register(session, form.model)
+    except Conflict as taken:
+        await session.rollback()
+        form.refuse(taken)
+        return _account_form(request, "register.html", form, next_path, 409)
+    response = see_other(next_path)
+    start_session(request, response, user)
+    return response
+
+
+@router.get("/login", response_class=HTMLResponse)
+async def sign_in_form(request: Request, viewer: Viewer, next: Next = "/") -> Response:
+    if viewer is not None:
+        return see_other(local_path(next))
+    empty: Form[LoginUser] = Form({"email": ""})
+    return _account_form(request, "login.html", empty, local_path(next))
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def sign_in(request: Request, reads: ReadSession, session: DbSession) -> Response:
+    values = await posted(request, "email", "password", "next")
+    next_path = local_path(values.pop("next"))
+    form = check(LoginUser, values, values)
+    values["password"] = ""
+    if form.model is None:
+        return _account_form(request, "login.html", form, next_path, 422)
+    attempt = throttle.Attempt.of(
+        normalize_email(form.model.email), request.client.host if request.client else None
+    )
+    limits = throttle.Limits.of(request.app.state.settings)
+    try:
+        user = await users.sign_in(reads, session, limits, attempt, form.model.password)
+    except TooManyRequests as throttled:
+        form.refuse(throttled)
+        refused = _account_form(request, "login.html", form, next_path, 429)
+        refused.headers.update(throttled.headers())
+        return refused
+    if user is None:
+        # Committed with the request: the failure counts against the limits.
+        form.errors["credentials"] = ["e-mail or password is wrong"]
+        return _account_form(request, "login.html", form, next_path, 401)
+    response = see_other(next_path)
+    start_session(request, response, user)
+    return response
+
+
+@router.post("/logout")
+async def sign_out() -> Response:
+    response = see_other("/")
+    end_session(response)
+    return response
+
+
+def _settings_values(viewer: Author) -> dict[str, str]:
+    return {
+        "username": viewer.username,
+        "email": viewer.email,
+        "bio": viewer.bio or "",
+        "image": viewer.image or "",
+        "password": "",
+    }
+
+
+@router.get("/settings", response_class=HTMLResponse)
+async def settings_form(request: Request, viewer: Author) -> HTMLResponse:
+    return render(request, "settings.html", {"form": Form(_settings_values(viewer))})
+
+
+@router.post("/settings", response_class=HTMLResponse)
+async def update_settings(request: Request, session: DbSession, viewer: Author) -> Response:
+    values = await posted(request, *SETTINGS_FIELDS)
+    # An empty password field keeps the password.
+    data = {name: value for name, value in values.items() if name != "password" or value}
+    form = check(UpdateUser, values, data)
+    values["password"] = ""
+    if form.model is None:
+        return render(request, "settings.html", {"form": form}, status_code=422)
+    try:
+        user = await users.update(session, viewer, form.model)
+    except Conflict as taken:
+        await session.rollback()
+        form.refuse(taken)
+        return render(request, "settings.html", {"form": form}, status_code=409)
+    response = see_other("/settings?saved=1")
+    # A new password ends every older session; this browser gets a new one.
+    start_session(request, response, user)
+    return response

@@ -1,0 +1,142 @@
+"""Pages for readers: home, articles, tags, authors and search."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from pressroom.api.fields import TEXT_PARAMETER, TextInPath
+from pressroom.articles import service as articles
+from pressroom.articles.listing import ArticleFilter
+from pressroom.comments import service as comments
+from pressroom.db.deps import DbSession
+from pressroom.errors import Invalid
+from pressroom.models import User
+from pressroom.profiles import service as profiles
+from pressroom.tags import repository as tags
+from pressroom.web.routing import PageRoute
+from pressroom.web.sessions import Viewer
+from pressroom.web.templating import render
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+
+PAGE_SIZE = 10
+PAGES_MAX = 10_000
+PageNumber = Annotated[int, Query(ge=1, le=PAGES_MAX)]
+SearchText = Annotated[str, Query(max_length=200, json_schema_extra=TEXT_PARAMETER)]
+
+
+def pages(total: int, page: int) -> dict[str, Any]:
+    """What the pagination links need."""
+    last = max(1, math.ceil(total / PAGE_SIZE))
+    return {"page": page, "last": last, "total": total}
+
+
+async def _articles(
+    session: DbSession, criteria: ArticleFilter, viewer: User | None, page: int
+) -> dict[str, Any]:
+    listing = await articles.list_articles(
+        session, criteria, viewer, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    )
+    return {"articles": listing["articles"], **pages(listing["articlesCount"], page)}
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(
+    request: Request, session: DbSession, viewer: Viewer, feed: str = "", page: PageNumber = 1
+) -> HTMLResponse:
+    """The newest articles; signed-in readers may switch to the authors they follow."""
+    following = feed == "following" and viewer is not None
+    criteria = ArticleFilter(feed_of=viewer.id) if following and viewer else ArticleFilter()
+    return render(
+        request,
+        "home.html",
+        {
+            **await _articles(session, criteria, viewer, page),
+            "feed": "following" if following else "global",
+            "popular_tags": (await tags.list_popular(session))[:20],
+        },
+    )
+
+
+@router.get("/article/{slug}", response_class=HTMLResponse)
+async def article(
+    request: Request, slug: TextInPath, session: DbSession, viewer: Viewer
+) -> HTMLResponse:
+    """One article with its comments."""
+    return await article_page(request, session, viewer, slug)
+
+
+async def article_page(
+    request: Request,
+    session: DbSession,
+    viewer: User | None,
+    slug: str,
+    comment: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """The article page, with the comment form as posted when it was refused."""
+    shown = await articles.get_article(session, slug, viewer)
+    return render(
+        request,
+        "article.html",
+        {
+            "article": shown,
+            "comments": await comments.list_comments(session, slug, viewer),
+            "comment": comment or {"values": {"body": ""}, "errors": {}},
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/tags/{tag}", response_class=HTMLResponse)
+async def tag_page(
+    request: Request, tag: TextInPath, session: DbSession, viewer: Viewer, page: PageNumber = 1
+) -> HTMLResponse:
+    """Articles with one tag."""
+    found = await _articles(session, ArticleFilter(tag=tag), viewer, page)
+    return render(request, "tag.html", {"tag": tag, **found})
+
+
+@router.get("/@{username}", response_class=HTMLResponse)
+async def author_page(
+    request: Request,
+    username: TextInPath,
+    session: DbSession,
+    viewer: Viewer,
+    tab: str = "articles",
+    page: PageNumber = 1,
+) -> HTMLResponse:
+    """An author: their profile, statistics, and their articles or their favorites."""
+    profile = await profiles.get_profile(session, username, viewer)
+    stats = await profiles.get_stats(session, username, viewer)
+    favorites = tab == "favorites"
+    criteria = ArticleFilter(favorited_by=username) if favorites else ArticleFilter(author=username)
+    return render(
+        request,
+        "author.html",
+        {
+            "profile": profile,
+            "stats": stats,
+            "tab": "favorites" if favorites else "articles",
+            **await _articles(session, criteria, viewer, page),
+        },
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+async def search(
+    request: Request, session: DbSession, viewer: Viewer, q: SearchText = "", page: PageNumber = 1
+) -> HTMLResponse:
+    """Full-text search, most relevant first."""
+    query = q.strip()
+    context: dict[str, Any] = {"q": query, "articles": [], "error": None, **pages(0, page)}
+    if query:
+        try:
+            context.update(await _articles(session, ArticleFilter(query=query), viewer, page))
+        except Invalid as refused:
+            context["error"] = " ".join(refused.messages)
+    return render(request, "search.html", context)

@@ -1,0 +1,83 @@
+"""What makes a route a page: forms checked for forgery, errors answered as pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
+from fastapi.routing import APIRoute
+
+from pressroom.db.deps import READ_METHODS
+from pressroom.web import sessions
+from pressroom.web.templating import render
+
+PAGE_SCOPE_KEY = "pressroom.page"
+
+_TITLES = {
+    400: "That request was not understood",
+    403: "You can't do that",
+    404: "Page not found",
+    422: "That request was not understood",
+    429: "Too many attempts",
+    500: "Something went wrong",
+    503: "We'll be right back",
+}
+_EXPLANATIONS = {
+    403: "This belongs to someone else, or the form had expired.",
+    404: "There is nothing here, or it has not been published yet.",
+    500: "The error has been logged. Please try again in a moment.",
+    503: "The database is not answering right now. Please try again in a few seconds.",
+}
+
+
+class PageRoute(APIRoute):
+    """A route answering HTML. Every form it receives must carry the anti-forgery token,
+    checked here so that no page can forget it; any error it raises becomes a page."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handle = super().get_route_handler()
+
+        async def handle_page(request: Request) -> Response:
+            request.scope[PAGE_SCOPE_KEY] = True
+            if request.method not in READ_METHODS:
+                await sessions.check_form(request)
+            try:
+                return await handle(request)
+            except sessions.SignInRequired:
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+        return handle_page
+
+
+def is_page_request(request: Request) -> bool:
+    """A page's request, or one for no route at all from a browser."""
+    if request.scope.get(PAGE_SCOPE_KEY):
+        return True
+    return (
+        "route" not in request.scope
+        and not request.url.path.startswith("/api/")
+        and "text/html" in request.headers.get("accept", "")
+    )
+
+
+def error_page(
+    request: Request, status_code: int, messages: dict[str, list[str]] | None = None
+) -> Response:
+    """The friendly page for an error status."""
+    detail = _EXPLANATIONS.get(status_code)
+    if status_code in (403, 429) and messages:
+        detail = "; ".join(f"{field} {' '.join(text)}" for field, text in messages.items())
+    return render(
+        request,
+        "error.html",
+        {
+            "status_code": status_code,
+            "title": _TITLES.get(status_code, "Something went wrong"),
+            "detail": detail,
+        },
+        status_code=status_code,
+    )
