@@ -28,7 +28,7 @@ def _assert_hardened(response: httpx.Response, policy: str = STRICT) -> None:
         "/sitemap.xml",
         "/healthz",
         "/api/openapi.json",
-        "/no/such/path",
+        "/api/no/such/path",
         "/api/articles?limit=-1",
         "/api/articles?tag=%00",
     ],

@@ -13,7 +13,6 @@ from pressroom.articles import service as articles
 from pressroom.articles.listing import ArticleFilter
 from pressroom.comments import service as comments
 from pressroom.db.deps import DbSession
-from pressroom.errors import Invalid
 from pressroom.models import User
 from pressroom.profiles import service as profiles
 from pressroom.tags import repository as tags
@@ -131,12 +130,9 @@ async def author_page(
 async def search(
     request: Request, session: DbSession, viewer: Viewer, q: SearchText = "", page: PageNumber = 1
 ) -> HTMLResponse:
-    """Full-text search, most relevant first."""
+    """Full-text search, most relevant first (any text is a valid query)."""
     query = q.strip()
-    context: dict[str, Any] = {"q": query, "articles": [], "error": None, **pages(0, page)}
+    context: dict[str, Any] = {"q": query, "articles": [], **pages(0, page)}
     if query:
-        try:
-            context.update(await _articles(session, ArticleFilter(query=query), viewer, page))
-        except Invalid as refused:
-            context["error"] = " ".join(refused.messages)
+        context.update(await _articles(session, ArticleFilter(query=query), viewer, page))
     return render(request, "search.html", context)

@@ -1,0 +1,375 @@
+"""The site's pages through a browser's eyes: what each shows, to whom, and what forms do."""
+
+from __future__ import annotations
+
+import html
+
+import httpx
+
+from tests.web.conftest import Browser
+
+
+def _text(response: httpx.Response) -> str:
+    return html.unescape(response.text)
+
+
+async def test_home_shows_published_articles_and_popular_tags(
+    browser: Browser, other_browser: Browser
+) -> None:
+    await browser.sign_up("ada")
+    await browser.write("Gears and cogs", tagList="engines history")
+    await browser.write("Private notes", action="draft")
+    page = await other_browser.get("/")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Gears and cogs" in page.text
+    assert "Private notes" not in page.text
+    assert 'href="/tags/engines"' in page.text
+    assert "Sign up" in page.text
+
+
+async def test_a_draft_is_seen_by_its_author_only(browser: Browser, other_browser: Browser) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write("Unfinished thoughts", action="draft")
+    own = await browser.get(f"/article/{slug}")
+    assert own.status_code == 200
+    assert "Draft" in own.text
+    assert '<meta name="robots" content="noindex">' in own.text
+    for reader in (other_browser,):
+        hidden = await reader.get(f"/article/{slug}")
+        assert hidden.status_code == 404
+        assert "Page not found" in hidden.text
+        assert "Unfinished thoughts" not in hidden.text
+    await other_browser.sign_up("bob")
+    assert (await other_browser.get(f"/article/{slug}")).status_code == 404
+    assert (await other_browser.get(f"/editor/{slug}")).status_code == 404
+    assert "Unfinished thoughts" not in (await other_browser.get("/@ada")).text
+    assert "Unfinished thoughts" not in (await other_browser.get("/search?q=unfinished")).text
+
+
+async def test_article_page_renders_sanitized_markdown_and_meta_tags(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write(
+        "Tables & tags",
+        description='Quotes " and <angles>',
+        body="## Heading\n\n**bold** [link](javascript:alert(1)) <script>alert(1)</script>",
+        tagList="markup",
+    )
+    page = await browser.get(f"/article/{slug}")
+    assert "<h2>Heading</h2>" in page.text
+    assert "<strong>bold</strong>" in page.text
+    assert "<script>alert(1)</script>" not in page.text
+    assert 'href="javascript:' not in page.text
+    assert "<title>Tables &amp; tags · pressroom</title>" in page.text
+    assert '<meta name="description" content="Quotes &#34; and &lt;angles&gt;">' in page.text
+    assert f'<link rel="canonical" href="http://test/article/{slug}">' in page.text
+    assert '<meta property="og:title" content="Tables &amp; tags">' in page.text
+    assert '<meta property="article:tag" content="markup">' in page.text
+    assert "1 min read" in page.text
+
+
+async def test_publishing_a_draft_shows_it_on_home_tag_page_and_feed(
+    browser: Browser, other_browser: Browser
+) -> None:
+    await browser.sign_up("ada")
+    await other_browser.sign_up("bob")
+    assert (await other_browser.post("/@ada/follow", {"next": "/@ada"})).status_code == 303
+    slug = await browser.write("Steam", action="draft", tagList="power")
+    for path in ("/", "/tags/power", "/?feed=following"):
+        assert "Steam" not in (await other_browser.get(path)).text
+    editor = await browser.get(f"/editor/{slug}")
+    assert 'value="Steam"' in editor.text
+    published = await browser.post(
+        f"/editor/{slug}",
+        {
+            "title": "Steam",
+            "description": "About Steam",
+            "body": "Boilers.",
+            "tagList": "power",
+            "publishAt": "",
+            "version": "1",
+            "action": "publish",
+        },
+    )
+    assert published.status_code == 303
+    for path in ("/", "/tags/power", "/?feed=following", "/@ada"):
+        assert "Steam" in (await other_browser.get(path)).text, path
+
+
+async def test_scheduling_keeps_an_article_hidden_until_its_time(
+    browser: Browser, other_browser: Browser
+) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write("Tomorrow", action="schedule", publishAt="2999-01-01T09:30")
+    own = await browser.get(f"/article/{slug}")
+    assert "Scheduled for 1 Jan 2999, 09:30 UTC" in own.text
+    assert (await other_browser.get(f"/article/{slug}")).status_code == 404
+    editor = await browser.get(f"/editor/{slug}")
+    assert 'value="2999-01-01T09:30"' in editor.text
+    dashboard = await browser.get("/dashboard?status=scheduled")
+    assert "Tomorrow" in dashboard.text
+
+
+async def test_editor_errors_sit_beside_their_fields_and_keep_the_input(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    await browser.get("/editor")
+    response = await browser.post(
+        "/editor",
+        {
+            "title": "  ",
+            "description": "kept description",
+            "body": "kept *body*",
+            "tagList": "kept",
+            "publishAt": "",
+            "action": "publish",
+        },
+    )
+    assert response.status_code == 422
+    assert '<p class="field-error" id="title-error">can&#39;t be blank</p>' in response.text
+    assert 'aria-describedby="title-error"' in response.text
+    assert 'value="kept description"' in response.text
+    assert ">kept *body*</textarea>" in response.text
+    assert 'value="kept"' in response.text
+    scheduled = await browser.post(
+        "/editor",
+        {"title": "T", "description": "D", "body": "B", "tagList": "", "action": "schedule"},
+    )
+    assert scheduled.status_code == 422
+    assert 'id="publishAt-error">can&#39;t be blank' in scheduled.text
+    dashboard = await browser.get("/dashboard")
+    assert "kept description" not in dashboard.text
+
+
+async def test_preview_renders_without_saving(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    await browser.get("/editor")
+    response = await browser.post(
+        "/editor",
+        {"title": "", "description": "", "body": "# Hello\n\n<b>raw</b>", "action": "preview"},
+    )
+    assert response.status_code == 200
+    assert "<h1>Hello</h1>" in response.text
+    assert "<b>raw</b>" not in response.text
+    live = await browser.post("/editor/preview", {"body": "*live*"})
+    assert live.text == "<p><em>live</em></p>\n"
+    assert "Nothing here yet" in (await browser.get("/dashboard")).text
+
+
+async def test_an_edit_based_on_an_old_version_is_refused(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write("Versions")
+    fields = {"title": "Versions", "description": "D", "body": "first edit", "tagList": ""}
+    first = await browser.post(f"/editor/{slug}", {**fields, "version": "1", "action": "save"})
+    assert first.status_code == 303
+    stale = await browser.post(
+        f"/editor/{slug}", {**fields, "body": "stale edit", "version": "1", "action": "save"}
+    )
+    assert stale.status_code == 409
+    assert "was changed by someone else" in _text(stale)
+    assert ">stale edit</textarea>" in stale.text
+    assert "first edit" in (await browser.get(f"/article/{slug}")).text
+
+
+async def test_retitling_moves_the_article_to_a_new_address(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write("Old name")
+    moved = await browser.post(
+        f"/editor/{slug}",
+        {"title": "New name", "description": "D", "body": "B", "version": "1", "action": "save"},
+    )
+    assert moved.status_code == 303
+    assert moved.headers["location"] == "/article/new-name"
+
+
+async def test_only_the_author_may_edit_or_delete(browser: Browser, other_browser: Browser) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write("Mine")
+    await other_browser.sign_up("bob")
+    assert (await other_browser.get(f"/editor/{slug}")).status_code == 403
+    assert (await other_browser.get(f"/editor/{slug}/delete")).status_code == 403
+    refused = await other_browser.post(f"/editor/{slug}/delete")
+    assert refused.status_code == 403
+    assert "You can" in _text(refused)
+    update = {"title": "Stolen", "description": "D", "body": "B", "version": "1", "action": "save"}
+    assert (await other_browser.post(f"/editor/{slug}", update)).status_code == 403
+    assert "Mine" in (await other_browser.get(f"/article/{slug}")).text
+
+
+async def test_delete_asks_first_then_removes_the_article(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write("Short-lived")
+    confirm = await browser.get(f"/editor/{slug}/delete")
+    assert "cannot be undone" in confirm.text
+    deleted = await browser.post(f"/editor/{slug}/delete")
+    assert deleted.status_code == 303
+    assert deleted.headers["location"] == "/dashboard"
+    assert (await browser.get(f"/article/{slug}")).status_code == 404
+
+
+async def test_signed_out_writers_are_sent_to_sign_in_and_back(browser: Browser) -> None:
+    for path in ("/editor", "/dashboard", "/settings"):
+        response = await browser.get(path)
+        assert response.status_code == 303
+        assert response.headers["location"] == f"/login?next={path}"
+    await browser.sign_up("ada")
+    await browser.http.post("/logout", data={"csrf_token": browser.token or ""})
+    await browser.get("/login?next=/dashboard")
+    signed_in = await browser.post(
+        "/login",
+        {
+            "email": "ada@example.org",
+            "password": "correct horse battery staple",
+            "next": "/dashboard",
+        },
+    )
+    assert signed_in.status_code == 303
+    assert signed_in.headers["location"] == "/dashboard"
+
+
+async def test_next_never_leads_to_another_site(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    await browser.http.post("/logout", data={"csrf_token": browser.token or ""})
+    for target in ("//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:x"):
+        await browser.get("/login")
+        response = await browser.post(
+            "/login",
+            {
+                "email": "ada@example.org",
+                "password": "correct horse battery staple",
+                "next": target,
+            },
+        )
+        assert response.headers["location"] == "/", target
+        await browser.post("/logout")
+
+
+async def test_sign_in_errors_and_throttling(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    await browser.post("/logout")
+    await browser.get("/login")
+    wrong = await browser.post("/login", {"email": "ada@example.org", "password": "nope"})
+    assert wrong.status_code == 401
+    assert "E-mail or password is wrong" in wrong.text
+    assert 'value="ada@example.org"' in wrong.text
+    assert "nope" not in wrong.text
+    for _ in range(4):
+        await browser.post("/login", {"email": "ada@example.org", "password": "nope"})
+    throttled = await browser.post(
+        "/login", {"email": "ada@example.org", "password": "correct horse battery staple"}
+    )
+    assert throttled.status_code == 429
+    assert "Too many failed sign-ins" in throttled.text
+    assert int(throttled.headers["retry-after"]) > 0
+
+
+async def test_sign_up_refuses_taken_names_and_keeps_the_input(
+    browser: Browser, other_browser: Browser
+) -> None:
+    await browser.sign_up("ada")
+    await other_browser.get("/register")
+    taken = await other_browser.post(
+        "/register", {"username": "ada", "email": "ada@example.org", "password": "secret"}
+    )
+    assert taken.status_code == 409
+    assert 'id="username-error">has already been taken' in taken.text
+    assert 'id="email-error">has already been taken' in taken.text
+    assert 'value="ada"' in taken.text
+    assert "secret" not in taken.text
+
+
+async def test_comments_can_be_added_refused_and_deleted(
+    browser: Browser, other_browser: Browser
+) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write("Talk to me")
+    await other_browser.sign_up("bob")
+    await other_browser.get(f"/article/{slug}")
+    blank = await other_browser.post(f"/article/{slug}/comments", {"body": ""})
+    assert blank.status_code == 422
+    assert 'id="body-error">can&#39;t be blank' in blank.text
+    posted = await other_browser.post(f"/article/{slug}/comments", {"body": "Nice <b>one</b>"})
+    assert posted.status_code == 303
+    page = await browser.get(f"/article/{slug}")
+    assert "1 comment" in page.text
+    assert "Nice &lt;b&gt;one&lt;/b&gt;" in page.text
+    assert "Delete comment" not in page.text  # ada did not write it
+    comment_id = posted.headers["location"].rsplit("-", 1)[1]
+    refused = await browser.post(f"/article/{slug}/comments/{comment_id}/delete")
+    assert refused.status_code == 403
+    mine = await other_browser.get(f"/article/{slug}")
+    assert "Delete comment" in mine.text
+    removed = await other_browser.post(f"/article/{slug}/comments/{comment_id}/delete")
+    assert removed.status_code == 303
+    assert "0 comments" in (await other_browser.get(f"/article/{slug}")).text
+
+
+async def test_favorites_and_follows_toggle_and_count(
+    browser: Browser, other_browser: Browser
+) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write("Likeable")
+    await other_browser.sign_up("bob")
+    await other_browser.get(f"/article/{slug}")
+    faved = await other_browser.post(f"/article/{slug}/favorite", {"next": "/"})
+    assert faved.headers["location"] == "/"
+    page = await other_browser.get(f"/article/{slug}")
+    assert 'aria-pressed="true"' in page.text
+    assert '<span class="count">1</span>' in page.text
+    assert "Likeable" in (await other_browser.get("/@bob?tab=favorites")).text
+    await other_browser.post(f"/article/{slug}/unfavorite")
+    assert '<span class="count">0</span>' in (await other_browser.get(f"/article/{slug}")).text
+    await other_browser.post("/@ada/follow")
+    author = await other_browser.get("/@ada")
+    assert "Unfollow ada" in author.text
+    assert "<dt>Followers</dt><dd>1</dd>" in author.text
+    await other_browser.post("/@ada/unfollow")
+    assert "<dt>Followers</dt><dd>0</dd>" in (await other_browser.get("/@ada")).text
+    assert (await browser.post("/@ada/follow")).status_code == 403
+
+
+async def test_settings_change_profile_and_password(
+    browser: Browser, browsers: object, other_browser: Browser
+) -> None:
+    await browser.sign_up("ada")
+    # A second browser signed in as ada, before the password changes.
+    await other_browser.get("/login")
+    await other_browser.post(
+        "/login", {"email": "ada@example.org", "password": "correct horse battery staple"}
+    )
+    assert "Sign out" in (await other_browser.get("/")).text
+    await browser.get("/settings")
+    saved = await browser.post(
+        "/settings",
+        {
+            "username": "ada",
+            "email": "ada@example.org",
+            "bio": "Writes about engines.",
+            "image": "",
+            "password": "a brand new password",
+        },
+    )
+    assert saved.status_code == 303
+    assert "Your settings are saved" in (await browser.get("/settings?saved=1")).text
+    assert "Writes about engines." in (await browser.get("/@ada")).text
+    # The old session ended with the old password; this browser got a new one.
+    assert "Sign out" not in (await other_browser.get("/")).text
+    assert "Sign out" in (await browser.get("/")).text
+    invalid = await browser.post(
+        "/settings", {"username": "", "email": "not-an-email", "bio": "kept bio", "password": ""}
+    )
+    assert invalid.status_code == 422
+    assert 'id="email-error">is invalid' in invalid.text
+    assert ">kept bio</textarea>" in invalid.text
+
+
+async def test_pagination_links(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    for i in range(12):
+        await browser.write(f"Numbered {i:02}", tagList="many")
+    first = await browser.get("/tags/many")
+    assert "Page 1 of 2" in first.text
+    assert 'href="/tags/many?page=2"' in first.text
+    second = await browser.get("/tags/many?page=2")
+    assert "Numbered 00" in second.text
+    assert "Numbered 11" not in second.text
+    assert (await browser.get("/?page=0")).status_code == 422

@@ -1,0 +1,32 @@
+"""The search page. Its writes commit for real: MariaDB indexes text only at commit."""
+
+from __future__ import annotations
+
+import html
+
+import httpx
+
+from tests.api.test_search import committed, word
+from tests.web.conftest import Browser
+
+
+async def test_search_page(committed: httpx.AsyncClient) -> None:
+    browser = Browser(committed)
+    prefix = committed.headers["x-test-prefix"]
+    del committed.headers["x-test-prefix"]
+    await browser.sign_up(f"{prefix}{word()}")
+    term = word()
+    await browser.write(f"Locomotives {term}", body=f"Pistons and {term} boilers.")
+    await browser.write("Gardening", body="Roses.")
+    found = await browser.get(f"/search?q={term}")
+    assert f"1 result for “{term}”" in html.unescape(found.text)
+    assert f"Locomotives {term}" in found.text
+    assert "Gardening" not in found.text
+    assert "0 results" in (await browser.get(f"/search?q={word()}")).text
+    # Search syntax is forgiving: an unclosed quote is still a search.
+    unclosed = await browser.get(f'/search?q="{term}')
+    assert f"Locomotives {term}" in unclosed.text
+    assert (await browser.get("/search")).status_code == 200
+
+
+__all__ = ["committed"]
