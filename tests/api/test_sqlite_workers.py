@@ -9,11 +9,6 @@ The documented load: 2 workers, 32 clients writing at once, 10 writes each.
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +17,7 @@ import httpx
 import pytest
 
 from tests.api.conftest import PASSWORD
+from tests.served import served
 
 pytestmark = pytest.mark.backend("sqlite")
 
@@ -30,42 +26,10 @@ CLIENTS = 32
 WRITES_EACH = 10
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    env = os.environ | {
-        "PRESSROOM_DATABASE_URL": f"sqlite:///{tmp_path}/served.db",
-        "PRESSROOM_DATA_DIR": str(tmp_path),
-        "PRESSROOM_LOG_LEVEL": "WARNING",
-    }
-    command = [str(Path(sys.executable).parent / "pressroom"), "serve", "--port", str(port)]
-    log = (tmp_path / "server.log").open("w")
-    process = subprocess.Popen(
-        [*command, "--workers", str(WORKERS)], env=env, stdout=log, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, (tmp_path / "server.log").read_text()
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
+    with served(tmp_path, workers=WORKERS) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(15)
-        log.close()
     assert "database is locked" not in (tmp_path / "server.log").read_text()
 
 
