@@ -64,11 +64,11 @@ class Visitor:
         self.page.goto(self.base + path)
         return self.page
 
-    def sign_up(self, username: str, password: str = PASSWORD) -> None:
+    def sign_up(self, username: str, email: str | None = None) -> None:
         page = self.go("/register")
         page.get_by_label("Username").fill(username)
-        page.get_by_label("E-mail").fill(f"{username}@example.org")
-        page.get_by_label("Password").fill(password)
+        page.get_by_label("E-mail").fill(email or f"{username}@example.org")
+        page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign up").click()
         page.wait_for_url(self.base + "/")
 
