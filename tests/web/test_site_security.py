@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from pressroom.api.middleware import PAGE_POLICY
+from pressroom.web import reading
 from tests.web.conftest import Browser
 
 
@@ -134,3 +136,22 @@ async def test_static_files_are_cached_for_long_under_content_addresses(browser:
 
 async def test_pages_are_not_cached_by_shared_caches(browser: Browser) -> None:
     assert (await browser.get("/")).headers["cache-control"] == "private, no-cache"
+
+
+async def test_an_unexpected_failure_is_a_friendly_500_page(
+    site: FastAPI, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: object) -> list[str]:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(reading.tags, "list_popular", broken)
+    transport = httpx.ASGITransport(app=site, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        page = await http.get("/", headers={"Accept": "text/html"})
+        api = await http.get("/api/tags")
+    assert page.status_code == 500
+    assert "Something went wrong" in page.text
+    assert "a bug" not in page.text
+    assert page.headers["content-type"].startswith("text/html")
+    assert api.status_code == 500
+    assert api.json() == {"errors": {"server": ["internal error"]}}
