@@ -44,7 +44,8 @@ class Browser:
         if self.token is None:
             await self.get("/")
         fields = {"csrf_token": self.token or "", **(data or {})}
-        return await self.http.post(path, data=fields, headers={"Accept": "text/html"}, **kw)
+        headers = {"Accept": "text/html", **kw.pop("headers", {})}
+        return await self.http.post(path, data=fields, headers=headers, **kw)
 
     async def sign_up(self, username: str) -> None:
         await self.get("/register")

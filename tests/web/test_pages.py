@@ -373,3 +373,23 @@ async def test_pagination_links(browser: Browser) -> None:
     assert "Numbered 00" in second.text
     assert "Numbered 11" not in second.text
     assert (await browser.get("/?page=0")).status_code == 422
+
+
+async def test_a_signed_out_post_returns_to_its_page_after_sign_in(
+    browser: Browser, other_browser: Browser
+) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write("Liked later")
+    await other_browser.sign_up("bob")
+    await other_browser.get(f"/article/{slug}")
+    # The session ends (it expired) while the page with its forms is still open.
+    other_browser.http.cookies.delete("pressroom_session")
+    response = await other_browser.post(
+        f"/article/{slug}/favorite", headers={"Referer": f"http://test/article/{slug}"}
+    )
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/login?next=/article/{slug}"
+    foreign = await other_browser.post(
+        f"/article/{slug}/favorite", headers={"Referer": "https://evil.example/x"}
+    )
+    assert foreign.headers["location"] == "/login?next=/"

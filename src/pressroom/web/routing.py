@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 
 from pressroom.db.deps import READ_METHODS
 from pressroom.web import sessions
+from pressroom.web.forms import local_path
 from pressroom.web.templating import render
 
 PAGE_SCOPE_KEY = "pressroom.page"
@@ -47,10 +48,20 @@ class PageRoute(APIRoute):
             try:
                 return await handle(request)
             except sessions.SignInRequired:
-                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+                return RedirectResponse(f"/login?next={quote(_back_after_sign_in(request))}", 303)
 
         return handle_page
+
+
+def _back_after_sign_in(request: Request) -> str:
+    """The page to return to: the one asked for, or, after a post (which cannot be
+    repeated by a redirect), the page the form was on."""
+    if request.method in READ_METHODS:
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc:
+        return "/"
+    return local_path(referer.path + (f"?{referer.query}" if referer.query else ""))
 
 
 def is_page_request(request: Request) -> bool:
