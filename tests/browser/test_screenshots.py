@@ -81,7 +81,7 @@ def test_screenshots_of_the_main_pages(visit: Visit, viewport: ViewportSize) -> 
     _shoot(reader.go(article_path), "article", viewport)
     _shoot(reader.go(author_path), "author", viewport)
     _shoot(reader.go(tag_path), "tag", viewport)
-    _shoot(reader.go("/search?q=database"), "search", viewport)
+    _shoot(reader.go("/search?q=indexes"), "search", viewport)
     _shoot(reader.go("/login"), "sign-in", viewport)
     _shoot(reader.go("/no/such/page"), "not-found", viewport)
 

@@ -67,10 +67,10 @@ async def _in_full(row: Row[Any]) -> ArticleJSON:
     return article
 
 
-async def present(session: AsyncSession, article: Article, viewer: User | None) -> ArticleJSON:
-    """``article`` as it now stands in this transaction, read back in one statement."""
+async def present(session: AsyncSession, article_id: int, viewer: User | None) -> ArticleJSON:
+    """The article as it now stands in this transaction, read back in one statement."""
     row = await listing.article_row(
-        session, article_id=article.id, viewer_id=viewer.id if viewer else None
+        session, article_id=article_id, viewer_id=viewer.id if viewer else None
     )
     if row is None:
         raise NotFound("article", "not found")
@@ -146,16 +146,28 @@ async def list_articles(
     return _listing(page)
 
 
-async def visible_article(session: AsyncSession, slug: str, viewer: User | None) -> Article:
-    article = await repository.get_by_slug(session, slug)
+def _visible(published_at: datetime | None, author_id: int, viewer_id: int | None) -> bool:
     # Drafts and scheduled articles exist only for their author.
-    if article is None or not (article.is_published or (viewer and viewer.id == article.author_id)):
+    return status_of(published_at) is ArticleStatus.PUBLISHED or author_id == viewer_id
+
+
+async def visible_article(
+    session: AsyncSession, slug: str, viewer: User | None
+) -> repository.ArticleReference:
+    """The article someone may read (and so favorite or comment on), or NotFound."""
+    found = await repository.get_reference(session, slug)
+    viewer_id = viewer.id if viewer else None
+    if found is None or not _visible(found.published_at, found.author_id, viewer_id):
         raise NotFound("article", "not found")
-    return article
+    return found
 
 
 async def _own(session: AsyncSession, slug: str, viewer: User) -> Article:
-    article = await visible_article(session, slug, viewer)
+    """The viewer's own article, to change; NotFound if they may not see it, else Forbidden
+    if it is someone else's."""
+    article = await repository.get_by_slug(session, slug)
+    if article is None or not _visible(article.published_at, article.author_id, viewer.id):
+        raise NotFound("article", "not found")
     if article.author_id != viewer.id:
         raise Forbidden("article", "forbidden")
     return article
@@ -164,17 +176,14 @@ async def _own(session: AsyncSession, slug: str, viewer: User) -> Article:
 async def get_article(session: AsyncSession, slug: str, viewer: User | None) -> ArticleJSON:
     viewer_id = viewer.id if viewer else None
     row = await listing.article_row(session, slug=slug, viewer_id=viewer_id)
-    # Drafts and scheduled articles exist only for their author.
-    if row is None or not (
-        status_of(row.published_at) is ArticleStatus.PUBLISHED or row.author_id == viewer_id
-    ):
+    if row is None or not _visible(row.published_at, row.author_id, viewer_id):
         raise NotFound("article", "not found")
     return await _in_full(row)
 
 
 async def get_own_article(session: AsyncSession, slug: str, viewer: User) -> ArticleJSON:
     """An article as its author sees it to edit it; anyone else is refused."""
-    return await present(session, await _own(session, slug, viewer), viewer)
+    return await present(session, (await _own(session, slug, viewer)).id, viewer)
 
 
 async def create_article(session: AsyncSession, data: NewArticle, author: User) -> ArticleJSON:
@@ -190,7 +199,7 @@ async def create_article(session: AsyncSession, data: NewArticle, author: User) 
     tag_ids = await tags.ensure_ids(session, data.tagList or [])
     await counters.move(session, counters.NOTHING, Release.of(article.published_at, tag_ids))
     await tags.add_links(session, article.id, tag_ids, article.published_at)
-    return await present(session, article, author)
+    return await present(session, article.id, author)
 
 
 SLUG_ATTEMPTS = 5
@@ -265,7 +274,7 @@ async def update_article(
     if article.title != old_title and slugify(article.title) != article.slug:
         await _move_to_a_free_slug(session, article)
     await _follow_tags_and_counts(session, article, was_published_at, data.tagList)
-    return await present(session, article, viewer)
+    return await present(session, article.id, viewer)
 
 
 async def _follow_tags_and_counts(
@@ -303,13 +312,13 @@ async def delete_article(session: AsyncSession, slug: str, viewer: User) -> None
 async def favorite(session: AsyncSession, slug: str, viewer: User) -> ArticleJSON:
     article = await visible_article(session, slug, viewer)
     await counters.add_favorite(session, viewer.id, article.id)
-    return await present(session, article, viewer)
+    return await present(session, article.id, viewer)
 
 
 async def unfavorite(session: AsyncSession, slug: str, viewer: User) -> ArticleJSON:
     article = await visible_article(session, slug, viewer)
     await counters.remove_favorite(session, viewer.id, article.id)
-    return await present(session, article, viewer)
+    return await present(session, article.id, viewer)
 
 
 async def _flush_or_stale(session: AsyncSession) -> None:
@@ -329,7 +338,7 @@ async def _set_publication(
     article.updated_at = utc_now()
     await _flush_or_stale(session)
     await _follow_tags_and_counts(session, article, was_published_at, None)
-    return await present(session, article, viewer)
+    return await present(session, article.id, viewer)
 
 
 async def publish(
