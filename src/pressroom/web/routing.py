@@ -80,8 +80,11 @@ def error_page(
 ) -> Response:
     """The friendly page for an error status."""
     detail = _EXPLANATIONS.get(status_code)
-    if status_code in (403, 429) and messages:
-        detail = "; ".join(f"{field} {' '.join(text)}" for field, text in messages.items())
+    # A refusal that says more than "forbidden" (an expired form, a throttled sign-in) is
+    # worth reading; the rest is said better by the explanation.
+    said = {field: text for field, text in (messages or {}).items() if text != ["forbidden"]}
+    if status_code in (403, 429) and said:
+        detail = "; ".join(f"{field} {' '.join(text)}" for field, text in said.items())
     return render(
         request,
         "error.html",
