@@ -155,3 +155,13 @@ async def test_an_unexpected_failure_is_a_friendly_500_page(
     assert page.headers["content-type"].startswith("text/html")
     assert api.status_code == 500
     assert api.json() == {"errors": {"server": ["internal error"]}}
+
+
+async def test_pages_answer_head_requests(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write("Headed")
+    for path in ("/", f"/article/{slug}", "/tags/none", "/@ada"):
+        response = await browser.http.head(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("text/html")
+    assert (await browser.http.head("/article/nothing")).status_code == 404

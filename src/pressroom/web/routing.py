@@ -38,6 +38,12 @@ class PageRoute(APIRoute):
     """A route answering HTML. Every form it receives must carry the anti-forgery token,
     checked here so that no page can forget it; any error it raises becomes a page."""
 
+    def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
+        super().__init__(path, endpoint, **options)
+        # Link checkers and monitors ask pages for their headers alone.
+        if self.methods and "GET" in self.methods:
+            self.methods.add("HEAD")
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
 
