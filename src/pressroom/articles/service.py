@@ -146,8 +146,9 @@ async def list_articles(
     return _listing(page)
 
 
-def _visible(published_at: datetime | None, author_id: int, viewer_id: int | None) -> bool:
-    # Drafts and scheduled articles exist only for their author.
+def visible_to(published_at: datetime | None, author_id: int, viewer_id: int | None) -> bool:
+    """Whether the viewer may see an article: drafts and scheduled articles exist only for
+    their author."""
     return status_of(published_at) is ArticleStatus.PUBLISHED or author_id == viewer_id
 
 
@@ -157,7 +158,7 @@ async def visible_article(
     """The article someone may read (and so favorite or comment on), or NotFound."""
     found = await repository.get_reference(session, slug)
     viewer_id = viewer.id if viewer else None
-    if found is None or not _visible(found.published_at, found.author_id, viewer_id):
+    if found is None or not visible_to(found.published_at, found.author_id, viewer_id):
         raise NotFound("article", "not found")
     return found
 
@@ -166,7 +167,7 @@ async def _own(session: AsyncSession, slug: str, viewer: User) -> Article:
     """The viewer's own article, to change; NotFound if they may not see it, else Forbidden
     if it is someone else's."""
     article = await repository.get_by_slug(session, slug)
-    if article is None or not _visible(article.published_at, article.author_id, viewer.id):
+    if article is None or not visible_to(article.published_at, article.author_id, viewer.id):
         raise NotFound("article", "not found")
     if article.author_id != viewer.id:
         raise Forbidden("article", "forbidden")
@@ -176,7 +177,7 @@ async def _own(session: AsyncSession, slug: str, viewer: User) -> Article:
 async def get_article(session: AsyncSession, slug: str, viewer: User | None) -> ArticleJSON:
     viewer_id = viewer.id if viewer else None
     row = await listing.article_row(session, slug=slug, viewer_id=viewer_id)
-    if row is None or not _visible(row.published_at, row.author_id, viewer_id):
+    if row is None or not visible_to(row.published_at, row.author_id, viewer_id):
         raise NotFound("article", "not found")
     return await _in_full(row)
 

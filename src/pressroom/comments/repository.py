@@ -10,13 +10,16 @@ from sqlalchemy import ColumnElement, Integer, Row, Select, bindparam, delete, e
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
-from pressroom.models import Comment, User, follows
+from pressroom.models import Article, Comment, User, follows
 
 
 @lru_cache(maxsize=2)
 def for_article_statement(signed_in: bool) -> Select[Any]:
-    """An article's comments, oldest first: exactly the columns shown, with the author's,
-    and whether the viewer follows each author. Built once, run with parameters."""
+    """An article (by slug) with its comments, oldest first, in one statement: who wrote
+    the article and when it was published (to decide who may see the comments), then
+    exactly the comment columns shown, with the author's, and whether the viewer follows
+    each author. An article without comments is one row of NULL comment columns; no
+    article, no row. Built once, run with parameters."""
     following: ColumnElement[bool] = false()
     if signed_in:
         following = exists().where(
@@ -24,6 +27,8 @@ def for_article_statement(signed_in: bool) -> Select[Any]:
             follows.c.followee_id == Comment.author_id,
         )
     columns: list[ColumnElement[Any] | InstrumentedAttribute[Any]] = [
+        Article.author_id.label("article_author_id"),
+        Article.published_at.label("article_published_at"),
         Comment.id,
         Comment.created_at,
         Comment.updated_at,
@@ -35,17 +40,19 @@ def for_article_statement(signed_in: bool) -> Select[Any]:
     ]
     return (
         select(*columns)
-        .join(User, User.id == Comment.author_id)
-        .where(Comment.article_id == bindparam("article_id", type_=Integer))
+        .select_from(Article)
+        .outerjoin(Comment, Comment.article_id == Article.id)
+        .outerjoin(User, User.id == Comment.author_id)
+        .where(Article.slug == bindparam("slug", type_=Article.slug.type))
         .order_by(Comment.created_at, Comment.id)
     )
 
 
 async def list_for_article(
-    session: AsyncSession, article_id: int, viewer_id: int | None
+    session: AsyncSession, slug: str, viewer_id: int | None
 ) -> Sequence[Row[Any]]:
-    """One statement for any number of comments."""
-    values: dict[str, Any] = {"article_id": article_id}
+    """One statement for any number of comments (see ``for_article_statement``)."""
+    values: dict[str, Any] = {"slug": slug}
     if viewer_id is not None:
         values["viewer_id"] = viewer_id
     statement = for_article_statement(viewer_id is not None)

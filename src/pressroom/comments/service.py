@@ -35,10 +35,15 @@ def _comment_of(row: Row[Any]) -> dict[str, Any]:
 async def list_comments(
     session: AsyncSession, slug: str, viewer: User | None
 ) -> list[dict[str, Any]]:
-    """An article's comments in the shape of ``CommentOut``, in one statement for any number."""
-    article = await articles.visible_article(session, slug, viewer)
-    rows = await repository.list_for_article(session, article.id, viewer.id if viewer else None)
-    return [_comment_of(row) for row in rows]
+    """An article's comments in the shape of ``CommentOut``, in one statement for any number
+    (the article's visibility included)."""
+    viewer_id = viewer.id if viewer else None
+    rows = await repository.list_for_article(session, slug, viewer_id)
+    if not rows or not articles.visible_to(
+        rows[0].article_published_at, rows[0].article_author_id, viewer_id
+    ):
+        raise NotFound("article", "not found")
+    return [_comment_of(row) for row in rows if row.id is not None]
 
 
 async def add_comment(session: AsyncSession, slug: str, body: str, viewer: User) -> CommentOut:
