@@ -89,6 +89,18 @@ async def test_single_article_and_comments_cost_the_same_for_1_and_50(
         ) == await _statements(sql, client, "GET", f"/api/articles/{big}/comments", headers=headers)
 
 
+async def test_a_profile_is_one_statement(
+    client: httpx.AsyncClient, alice: Account, bob: Account, sql: StatementLog
+) -> None:
+    await client.post(f"/api/profiles/{alice.username}/follow", headers=bob.auth)
+    path = f"/api/profiles/{alice.username}"
+    assert await _statements(sql, client, "GET", path) == 1
+    # + the viewer; whether they follow comes with the profile
+    assert await _statements(sql, client, "GET", path, headers=bob.auth) == 2
+    response = await client.get(path, headers=bob.auth)
+    assert response.json()["profile"]["following"] is True
+
+
 async def test_tags_and_writes_do_not_grow_with_their_input(
     client: httpx.AsyncClient, alice: Account, sql: StatementLog
 ) -> None:

@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from pressroom.articles import counters, search
+from pressroom.db.rows import read_rows
 from pressroom.kit.pagination import Position
 from pressroom.models import Article, Tag, User, article_tags, favorites, follows
 from pressroom.models.articles import ArticleStatus, published_by_now
@@ -333,8 +334,8 @@ async def _read(
 ) -> Page:
     """One statement; a second only for a page past the end, which has no row to carry the
     total."""
-    rows = (await session.execute(page, values)).all()
-    total = rows[0].total if rows else (await session.scalar(count, values) or 0)
+    rows = (await read_rows(session, page, values)).all()
+    total = rows[0].total if rows else ((await read_rows(session, count, values)).scalar() or 0)
     if len(rows) <= limit:
         return Page(rows, total, None)
     last = rows[limit - 1]
@@ -426,5 +427,5 @@ async def article_row(
     if viewer_id is not None:
         values["viewer_id"] = viewer_id
     statement = article_statement(slug is not None, viewer_id is not None)
-    row: Row[Any] | None = (await session.execute(statement, values)).one_or_none()
+    row: Row[Any] | None = (await read_rows(session, statement, values)).one_or_none()
     return row

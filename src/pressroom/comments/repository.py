@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Integer, Row, Select, bindparam, delete, e
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from pressroom.db.rows import read_rows
 from pressroom.models import Article, Comment, User, follows
 
 
@@ -56,7 +57,7 @@ async def list_for_article(
     if viewer_id is not None:
         values["viewer_id"] = viewer_id
     statement = for_article_statement(viewer_id is not None)
-    rows: Sequence[Row[Any]] = (await session.execute(statement, values)).all()
+    rows: Sequence[Row[Any]] = (await read_rows(session, statement, values)).all()
     return rows
 
 

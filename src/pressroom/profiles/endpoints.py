@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
 from pressroom.api.fields import INTEGER_MAX, TextInPath
+from pressroom.api.responses import json_body
 from pressroom.db.deps import DbSession
 from pressroom.profiles import service
 from pressroom.profiles.repository import AuthorOrder
@@ -40,11 +41,10 @@ Offset = Annotated[int, Query(ge=0, le=INTEGER_MAX, description="Authors to skip
     responses=errors(401, 404),
     openapi_extra=SIGNED_IN_OR_NOT,
 )
-async def get_profile(
-    username: TextInPath, viewer: OptionalUser, session: DbSession
-) -> ProfileResponse:
+async def get_profile(username: TextInPath, viewer: OptionalUser, session: DbSession) -> Response:
     """A user's public profile."""
-    return ProfileResponse(profile=await service.get_profile(session, username, viewer))
+    profile = await service.get_profile(session, username, viewer)
+    return json_body({"profile": profile.model_dump()})
 
 
 @router.post(

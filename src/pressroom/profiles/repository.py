@@ -6,11 +6,27 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, exists, func, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    false,
+    func,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.db.dialects import insert_once
+from pressroom.db.rows import read_rows
 from pressroom.models import Article, Comment, User, favorites, follows
 
 
@@ -28,11 +44,32 @@ async def followed_among(
     return set(rows)
 
 
-async def is_following(session: AsyncSession, follower_id: int, followee_id: int) -> bool:
-    statement = select(
-        exists().where(follows.c.follower_id == follower_id, follows.c.followee_id == followee_id)
+@lru_cache(maxsize=2)
+def profile_statement(signed_in: bool) -> Select[str, str | None, str | None, bool]:
+    """A profile's columns by username, and whether the viewer follows that user."""
+    following: ColumnElement[bool] = false()
+    if signed_in:
+        following = exists().where(
+            follows.c.follower_id == bindparam("viewer_id", type_=Integer),
+            follows.c.followee_id == User.id,
+        )
+    return select(User.username, User.bio, User.image, following.label("following")).where(
+        User.username == bindparam("username", type_=User.username.type)
     )
-    return bool(await session.scalar(statement))
+
+
+ProfileRow = Row[str, str | None, str | None, bool]
+
+
+async def profile_row(
+    session: AsyncSession, username: str, viewer_id: int | None
+) -> ProfileRow | None:
+    """The row :func:`profile_statement` reads, in one statement; None if there is none."""
+    values: dict[str, Any] = {"username": username}
+    if viewer_id is not None:
+        values["viewer_id"] = viewer_id
+    statement = profile_statement(viewer_id is not None)
+    return (await read_rows(session, statement, values)).one_or_none()
 
 
 async def follow(session: AsyncSession, follower_id: int, followee_id: int) -> None:

@@ -21,9 +21,11 @@ async def _user(session: AsyncSession, username: str) -> User:
 
 
 async def get_profile(session: AsyncSession, username: str, viewer: User | None) -> Profile:
-    user = await _user(session, username)
-    following = viewer is not None and await repository.is_following(session, viewer.id, user.id)
-    return Profile.of(user, following=following)
+    """A profile, and whether the viewer follows it, in one statement."""
+    row = await repository.profile_row(session, username, viewer.id if viewer else None)
+    if row is None:
+        raise NotFound("profile", "not found")
+    return Profile(username=row.username, bio=row.bio, image=row.image, following=row.following)
 
 
 async def follow(session: AsyncSession, username: str, viewer: User) -> Profile:
