@@ -1,5 +1,5 @@
-"""The maintained counts, and the publication time each tag link copies, checked against
-the rows by independent queries."""
+"""The maintained counts, the publication time each tag link copies and the word counts,
+checked against the rows by independent queries."""
 
 from __future__ import annotations
 
@@ -69,6 +69,11 @@ def wrong_counts(connection: Connection) -> list[str]:
     ):
         if link_time != article_time:
             wrong.append(f"a tag link of {slug!r} says {link_time}, not {article_time}")
+    for slug, body, stored in connection.execute(
+        select(Article.slug, Article.body, Article.word_count)
+    ):
+        if stored != len(body.split()):
+            wrong.append(f"article {slug!r} counts {stored} words, not {len(body.split())}")
     return wrong
 
 

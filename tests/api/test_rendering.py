@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from pressroom.articles.rendering import RenderedBodies, reading_time_minutes, render_markdown
+from pressroom.kit.words import count_words
 from tests.api.conftest import Account
 from tests.api.test_articles import create
 
@@ -66,7 +67,7 @@ def test_markdown_features() -> None:
 
 @pytest.mark.parametrize(("words", "minutes"), [(0, 1), (1, 1), (230, 1), (231, 2), (2300, 10)])
 def test_reading_time(words: int, minutes: int) -> None:
-    assert reading_time_minutes("word " * words) == minutes
+    assert reading_time_minutes(count_words("word " * words)) == minutes
 
 
 async def test_single_reads_carry_body_html_and_lists_do_not(
@@ -84,6 +85,15 @@ async def test_single_reads_carry_body_html_and_lists_do_not(
     assert "bodyHtml" not in listed
     assert "body" not in listed
     assert listed["readingTimeMinutes"] == 3
+    # An edit of the body moves the reading time of the lists with it.
+    edited = await client.put(
+        f"/api/articles/{created['slug']}",
+        headers=alice.auth,
+        json={"article": {"body": "word " * 1000}},
+    )
+    assert edited.json()["article"]["readingTimeMinutes"] == 5
+    listed = (await client.get("/api/articles")).json()["articles"][0]
+    assert listed["readingTimeMinutes"] == 5
 
 
 def test_rendered_bodies_stay_within_their_budget_and_forget_the_oldest() -> None:

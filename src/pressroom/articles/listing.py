@@ -163,7 +163,7 @@ def _summary_columns(signed_in: bool) -> list[ColumnLike]:
         Article.slug,
         Article.title,
         Article.description,
-        Article.body,
+        Article.word_count,
         Article.created_at,
         Article.updated_at,
         Article.published_at,
@@ -409,7 +409,7 @@ def article_statement(by_slug: bool, signed_in: bool) -> Select[Any]:
     """One article's summary row, body and author id, by slug or by id, in any state."""
     key = Article.slug == bindparam("slug") if by_slug else Article.id == bindparam("id")
     return (
-        select(*_summary_columns(signed_in), Article.author_id)
+        select(*_summary_columns(signed_in), Article.body, Article.author_id)
         .join(User, User.id == Article.author_id)
         .where(key)
     )

@@ -68,6 +68,6 @@ async def render_markdown_async(body: str) -> str:
     return html
 
 
-def reading_time_minutes(body: str) -> int:
-    """Whole minutes at an adult's silent reading pace; at least one."""
-    return max(1, math.ceil(len(body.split()) / WORDS_PER_MINUTE))
+def reading_time_minutes(word_count: int) -> int:
+    """Whole minutes to read ``word_count`` words at an adult's silent pace; at least one."""
+    return max(1, math.ceil(word_count / WORDS_PER_MINUTE))

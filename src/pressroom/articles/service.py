@@ -111,7 +111,7 @@ def _summary_of(row: Row[Any]) -> ArticleJSON:
         "status": status_of(row.published_at).value,
         "publishedAt": iso_ms(row.published_at) if row.published_at else None,
         "version": row.version,
-        "readingTimeMinutes": reading_time_minutes(row.body),
+        "readingTimeMinutes": reading_time_minutes(row.word_count),
     }
 
 

@@ -19,13 +19,14 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship, validates
 
 from pressroom.db.base import Base
 from pressroom.db.dialects import MYSQL_TABLE_OPTIONS, exact_string, long_text
 from pressroom.db.types import UTCDateTime, same_as_created_at
 from pressroom.kit.clock import utc_now
 from pressroom.kit.slugs import slugify, with_suffix
+from pressroom.kit.words import count_words
 from pressroom.models.links import article_tags, favorites
 
 if TYPE_CHECKING:
@@ -91,6 +92,9 @@ class Article(Base):
     # How many users favorite it, kept by every (un)favorite in the same transaction
     # (see ``articles.counters``) so that no read counts the favorites table.
     favorites_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The body's words, set with the body (see ``_count_words``), so that lists show the
+    # reading time without reading the bodies.
+    word_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -124,6 +128,11 @@ class Article(Base):
     def scheduled_now(cls) -> ColumnElement[bool]:
         """Scheduled: given a publication time that has not come yet."""
         return scheduled_after_now(cls.published_at)
+
+    @validates("body")
+    def _count_words(self, key: str, body: str) -> str:
+        self.word_count = count_words(body)
+        return body
 
     def __repr__(self) -> str:
         return f"Article(id={self.id!r}, slug={self.slug!r})"

@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from pressroom.articles import counters
 from pressroom.db.dialects import insert_once
 from pressroom.kit.slugs import slugify
+from pressroom.kit.words import count_words
 from pressroom.models import Article, Comment, Tag, User, article_tags, favorites, follows
 from pressroom.transfer.format import (
     UNUSABLE_PASSWORD,
@@ -160,6 +161,7 @@ class Loader:
                     "title": record.title,
                     "description": record.description,
                     "body": record.body,
+                    "word_count": count_words(record.body),
                     "author_id": author_id,
                     "published_at": times[slug],
                     "created_at": created_at,

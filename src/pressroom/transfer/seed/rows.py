@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from itertools import accumulate
 from typing import Any
 
+from pressroom.kit.words import count_words
 from pressroom.transfer.seed import words
 from pressroom.transfer.seed.writing import Writer, ascii_slug
 
@@ -189,12 +190,15 @@ def articles(layout: Layout, count: int, user_count: int, published: Published) 
             published.times.append(moment)
             published.every_time.append(moment)
         slug = ascii_slug(title)
+        description = writer.description()
+        body = writer.body()
         yield {
             "id": article_id,
             "slug": f"{slug}-{article_id}",
             "title": title,
-            "description": writer.description(),
-            "body": writer.body(),
+            "description": description,
+            "body": body,
+            "word_count": count_words(body),
             "author_id": rng.choices(author_ids, cum_weights=cumulative)[0],
             "published_at": published_at,
             "created_at": _at(created),
