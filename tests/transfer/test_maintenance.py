@@ -308,7 +308,8 @@ def test_moments_without_a_zone_are_utc() -> None:
 def test_recount_repairs_counts_changed_by_hand_and_says_how_many(
     db: ContentDatabase, desk: Desk
 ) -> None:
-    assert db.run_json("recount") == {"site": 0, "tags": 0, "articles": 0, "links": 0, "hours": 0}
+    nothing = {"site": 0, "tags": 0, "articles": 0, "links": 0, "hours": 0, "words": 0}
+    assert db.run_json("recount") == nothing
     with db.engine.begin() as connection:
         connection.execute(update(SiteTotals).values(released_articles=99))
         connection.execute(update(Tag).values(released_articles=Tag.released_articles + 5))
@@ -317,7 +318,14 @@ def test_recount_repairs_counts_changed_by_hand_and_says_how_many(
             .where(Article.id.in_([desk.published, desk.new_bob_untagged]))
             .values(favorites_count=7)
         )
-    assert len(_wrong_counts(db)) == 1 + 2 + 2
-    assert db.run_json("recount") == {"site": 1, "tags": 2, "articles": 2, "links": 0, "hours": 0}
+        # A body rewritten in SQL keeps its old word count.
+        connection.execute(
+            update(Article.__table__)
+            .where(Article.id == desk.published)
+            .values(body="a body of six new words")
+        )
+    assert len(_wrong_counts(db)) == 1 + 2 + 2 + 1
+    fixed = {"site": 1, "tags": 2, "articles": 2, "links": 0, "hours": 0, "words": 1}
+    assert db.run_json("recount") == fixed
     assert _wrong_counts(db) == []
     assert db.run("recount").stdout.strip() == "0"

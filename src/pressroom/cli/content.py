@@ -231,7 +231,8 @@ def recount(
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
     """Set the maintained counts (favorites, published articles per tag and site-wide, the
-    publication time each tag link copies) from the rows, and say how many were wrong.
+    publication time each tag link copies, the words of each body) from the rows, and say
+    how many were wrong.
     Every write keeps them; this repairs them after rows were changed by hand."""
     with open_database() as factory, transaction(factory) as session:
         fixed = counters.recount(session)
@@ -241,6 +242,7 @@ def recount(
         "articles": fixed.articles,
         "links": fixed.links,
         "hours": fixed.hours,
+        "words": fixed.words,
     }
     if as_json:
         _print_json(figures)
@@ -250,7 +252,7 @@ def recount(
         out.print(
             f"Corrected {fixed.total} counts: {fixed.site} site total, {fixed.tags} tags, "
             f"{fixed.articles} articles' favorites, {fixed.links} tag links' times, "
-            f"{fixed.hours} scheduled hours.",
+            f"{fixed.hours} scheduled hours, {fixed.words} articles' word counts.",
             highlight=False,
         )
     else:

@@ -211,8 +211,9 @@ def seed(session: Session, plan: SeedPlan, progress: ProgressFactory = _no_progr
     writer.write(
         COMMENTS, rows.comments(layout, plan.comments, plan.users, published), plan.comments
     )
-    # The maintained counts, from the rows just written: set-based, once.
-    counters.recount(session)
+    # The maintained counts, from the rows just written: set-based, once. The word counts
+    # were written with the bodies.
+    counters.recount(session, words=False)
     connection = session.connection()
     for table in (USERS, TAGS, ARTICLES, COMMENTS):
         advance_id_sequence(connection, table)
