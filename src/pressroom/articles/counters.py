@@ -251,8 +251,8 @@ async def tag_ids_of(session: AsyncSession, article_id: int) -> list[int]:
 
 @dataclass(frozen=True)
 class Recounted:
-    """How many counters (and tag links' copies of a publication time) were wrong and are
-    now right."""
+    """How many counters (and tag links' copies of a publication time, and articles' word
+    counts) were wrong and are now right."""
 
     site: int
     tags: int
