@@ -159,6 +159,12 @@ def create_async_db_engine(settings: Settings, url: str | URL | None = None) -> 
     target = async_url(url or settings.database_url)
     if backend_of(target) is Backend.SQLITE:
         _ensure_sqlite_folder(target)
+        # SQLite lets one writer in at a time. With one write connection per process, a
+        # process's writers queue for it in order, in the pool, instead of each polling
+        # the database's lock, where a newcomer can keep overtaking one that has waited.
+        return _create_web_engine(
+            target, settings, SQLITE_BEGIN_FOR_WRITES, pool_size=1, max_overflow=0
+        )
     return _create_web_engine(target, settings, SQLITE_BEGIN_FOR_WRITES)
 
 
