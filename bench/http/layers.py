@@ -70,7 +70,7 @@ async def _cpu_ms(operation: Operation, seconds: float) -> float:
 
 
 async def measure(url: str, rounds: int, seconds: float) -> dict[str, float]:
-    from pressroom.app import create_app
+    from pressroom.app import create_served_app
     from pressroom.config import get_settings
     from pressroom.db.engine import create_async_read_engine
     from pressroom.db.session import make_async_sessionmaker
@@ -105,7 +105,7 @@ async def measure(url: str, rounds: int, seconds: float) -> dict[str, float]:
         async with sessions() as current:
             return (await current.execute(text("SELECT 1"))).scalar()
 
-    app = create_app()
+    app = create_served_app()  # as a worker runs it: its heap settled once started
     layers: dict[str, Operation] = {
         "asyncpg pool: acquire, SELECT 1": driver,
         "SQLAlchemy engine, no pre-ping: connect, SELECT 1": lambda: engine(bare),

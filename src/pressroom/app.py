@@ -28,6 +28,7 @@ from pressroom.db.engine import create_async_db_engine, create_async_read_engine
 from pressroom.db.session import RequestSessions
 from pressroom.db.urls import backend_of
 from pressroom.feeds.endpoints import router as feeds_router
+from pressroom.kit import heap
 from pressroom.profiles.endpoints import router as profiles_router
 from pressroom.tags.endpoints import router as tags_router
 from pressroom.users.endpoints import router as users_router
@@ -37,7 +38,16 @@ from pressroom.web.site import install_site, page_errors
 API_ROUTERS = [users_router, profiles_router, articles_router, comments_router, tags_router]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_served_app() -> FastAPI:
+    """The app as ``pressroom serve`` runs it in each worker process.
+
+    Once started, the worker's heap is settled (see ``pressroom.kit.heap``): a
+    process-wide setting, so it is left out of the apps that tests build by the dozen.
+    """
+    return create_app(settle_heap=True)
+
+
+def create_app(settings: Settings | None = None, *, settle_heap: bool = False) -> FastAPI:
     """A ready-to-serve ASGI app; its lifespan opens and closes the database pool."""
     settings = settings or get_settings()
     # Resolved now, not on first login: a server database without a secret must not start.
@@ -51,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         read_engine = create_async_read_engine(settings)
         app.state.sessions = RequestSessions.on(engine, read_engine)
         observability.POOLS.watch({"write": engine, "read": read_engine})
+        if settle_heap:
+            heap.settle_after_start_up()
         try:
             yield
         finally:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import gc
+from pathlib import Path
+
 import httpx
 import pytest
 from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
-from pressroom.app import create_app
+from pressroom.app import create_app, create_served_app
 from pressroom.cli import app as cli
 from pressroom.cli.context import prepare_schema
 from pressroom.config import Settings, get_settings
 from pressroom.db import migrate
 from pressroom.db.urls import Backend
+from pressroom.kit import heap
 from pressroom.users.security import MissingSecret
 from tests.databases import ScratchDatabase
 
@@ -80,6 +84,30 @@ def test_sqlite_generates_and_keeps_a_secret(tmp_path: object) -> None:
     create_app(settings)
     assert (tmp_path / "jwt-secret").read_text() == secret  # type: ignore[operator]
     assert len(secret) >= 40
+
+
+async def test_a_served_worker_keeps_its_start_up_heap_out_of_the_collector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRESSROOM_DATABASE_URL", f"sqlite:///{tmp_path / 'served.db'}")
+    monkeypatch.setenv("PRESSROOM_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    threshold = gc.get_threshold()
+    try:
+        # An app built for a test leaves the process's collector alone.
+        built = create_app(get_settings())
+        async with built.router.lifespan_context(built):
+            assert gc.get_freeze_count() == 0
+            assert gc.get_threshold() == threshold
+        served = create_served_app()
+        assert gc.get_freeze_count() == 0  # not before the worker has started
+        async with served.router.lifespan_context(served):
+            assert gc.get_freeze_count() > 0
+            assert gc.get_threshold()[0] == heap.YOUNG_GENERATION_THRESHOLD
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+        get_settings.cache_clear()
 
 
 def test_serve_migrates_sqlite_and_refuses_a_server_database_behind_head(

@@ -19,7 +19,7 @@ def serve(
     """Serve the API (and site) over HTTP."""
     prepare_schema()
     uvicorn.run(
-        "pressroom.app:create_app",
+        "pressroom.app:create_served_app",
         factory=True,
         host=host,
         port=port,
