@@ -136,10 +136,8 @@ def _after(key: ColumnLike, ident: ColumnLike = Article.id) -> list[ColumnElemen
 
 
 def _summary_columns(signed_in: bool) -> list[ColumnLike]:
-    """Exactly what a list shows of each article, as columns of one row.
-
-    The body is read for the reading time only; it is not sent.
-    """
+    """Exactly what a list shows of each article, as the first ``SUMMARY_WIDTH`` columns of
+    one row, in the order ``articles.service`` unpacks them."""
     tag_names = (
         select(func.aggregate_strings(Tag.name, TAG_SEPARATOR))
         .select_from(article_tags)
@@ -176,6 +174,9 @@ def _summary_columns(signed_in: bool) -> list[ColumnLike]:
         favorited.label("favorited"),
         following.label("following"),
     ]
+
+
+SUMMARY_WIDTH = len(_summary_columns(signed_in=False))
 
 
 def _ids_page(statement: Select[Any], key: ColumnLike, ident: ColumnLike) -> Subquery:

@@ -27,6 +27,7 @@ def for_article_statement(signed_in: bool) -> Select[Any]:
             follows.c.follower_id == bindparam("viewer_id", type_=Integer),
             follows.c.followee_id == Comment.author_id,
         )
+    # In the order service._comment_of unpacks them.
     columns: list[ColumnElement[Any] | InstrumentedAttribute[Any]] = [
         Article.author_id.label("article_author_id"),
         Article.published_at.label("article_published_at"),

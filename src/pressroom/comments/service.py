@@ -16,19 +16,16 @@ from pressroom.models import Comment, User
 from pressroom.profiles.schemas import Profile
 
 
-def _comment_of(row: Row[Any]) -> dict[str, Any]:
-    """A comment (``CommentOut``) from its row."""
+def _comment_of(row: Row[*tuple[Any, ...]]) -> dict[str, Any]:
+    """A comment (``CommentOut``) from its row, unpacked by position in the order of
+    ``repository.for_article_statement``: by name, each value would cost a lookup."""
+    _, _, comment_id, created_at, updated_at, body, username, bio, image, following = row
     return {
-        "id": row.id,
-        "createdAt": iso_ms(row.created_at),
-        "updatedAt": iso_ms(row.updated_at),
-        "body": row.body,
-        "author": {
-            "username": row.username,
-            "bio": row.bio,
-            "image": row.image,
-            "following": bool(row.following),
-        },
+        "id": comment_id,
+        "createdAt": iso_ms(created_at),
+        "updatedAt": iso_ms(updated_at),
+        "body": body,
+        "author": {"username": username, "bio": bio, "image": image, "following": bool(following)},
     }
 
 
