@@ -15,9 +15,10 @@ from __future__ import annotations
 import json
 import logging
 import re
+import secrets
 import time
-import uuid
 from collections.abc import Iterator
+from functools import lru_cache
 
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
@@ -45,7 +46,19 @@ def _request_id(scope: Scope) -> str:
             given = str(value.decode("latin-1"))
             if _CLIENT_ID.match(given):
                 return given
-    return uuid.uuid4().hex
+    return secrets.token_hex(16)
+
+
+# Each request's series, looked up once per kind of request rather than by
+# ``labels()`` on every one (a lock and a tuple of its labels each time).
+@lru_cache(maxsize=4096)
+def _requests_of(method: str, route: str, status: str) -> Counter:
+    return REQUESTS.labels(method, route, status)
+
+
+@lru_cache(maxsize=1024)
+def _latency_of(method: str, route: str) -> Histogram:
+    return LATENCY.labels(method, route)
 
 
 def _route_of(scope: Scope) -> str:
@@ -95,8 +108,8 @@ class RequestLog:
         finally:
             elapsed = time.perf_counter() - started
             route = _route_of(scope)
-            REQUESTS.labels(scope["method"], route, str(status)).inc()
-            LATENCY.labels(scope["method"], route).observe(elapsed)
+            _requests_of(scope["method"], route, str(status)).inc()
+            _latency_of(scope["method"], route).observe(elapsed)
             if access_log.isEnabledFor(logging.INFO):  # no JSON built for a silenced log
                 access_log.info(
                     json.dumps(
