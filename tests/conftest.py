@@ -80,7 +80,9 @@ async def async_engine(database: ScratchDatabase) -> AsyncIterator[AsyncEngine]:
 def fresh_database(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ScratchDatabase]:
-    """An empty database of its own, for tests that migrate or commit for real."""
+    """A scratch database apart from the shared one, for tests that migrate or commit for
+    real. One per database for the whole run, dropped at its end: the tests that use it
+    share it, one after another."""
     db = scratch_or_skip(request.param, "scratch", tmp_path_factory.getbasetemp())
     yield db
     drop_scratch(db)
