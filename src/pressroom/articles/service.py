@@ -62,8 +62,9 @@ ArticleJSON = dict[str, Any]
 async def _in_full(row: Row[Any]) -> ArticleJSON:
     """An article row with its Markdown body and that body as safe HTML (``ArticleOut``)."""
     article = _summary_of(row)
-    article["body"] = row.body
-    article["bodyHtml"] = await render_markdown_async(row.body)
+    body = row[listing.SUMMARY_WIDTH]  # see listing.article_statement
+    article["body"] = body
+    article["bodyHtml"] = await render_markdown_async(body)
     return article
 
 
@@ -193,7 +194,10 @@ async def _own(session: AsyncSession, slug: str, viewer: User) -> Article:
 async def get_article(session: AsyncSession, slug: str, viewer: User | None) -> ArticleJSON:
     viewer_id = viewer.id if viewer else None
     row = await listing.article_row(session, slug=slug, viewer_id=viewer_id)
-    if row is None or not visible_to(row.published_at, row.author_id, viewer_id):
+    if row is None:
+        raise NotFound("article", "not found")
+    # By position, as in _summary_of: the author's id is the row's last column.
+    if not visible_to(row[listing.PUBLISHED_AT], row[-1], viewer_id):
         raise NotFound("article", "not found")
     return await _in_full(row)
 

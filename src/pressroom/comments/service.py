@@ -36,11 +36,14 @@ async def list_comments(
     (the article's visibility included)."""
     viewer_id = viewer.id if viewer else None
     rows = await repository.list_for_article(session, slug, viewer_id)
-    if not rows or not articles.visible_to(
-        rows[0].article_published_at, rows[0].article_author_id, viewer_id
-    ):
+    if not rows:
         raise NotFound("article", "not found")
-    return [_comment_of(row) for row in rows if row.id is not None]
+    article_author_id, article_published_at, first_comment_id = rows[0][:3]
+    if not articles.visible_to(article_published_at, article_author_id, viewer_id):
+        raise NotFound("article", "not found")
+    if first_comment_id is None:  # no comments: one row of NULL comment columns
+        return []
+    return [_comment_of(row) for row in rows]
 
 
 async def add_comment(session: AsyncSession, slug: str, body: str, viewer: User) -> CommentOut:

@@ -41,7 +41,10 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        if value.tzinfo is None:
+        tzinfo = value.tzinfo
+        if tzinfo is UTC:  # PostgreSQL's, read in a UTC session: every row, so first
+            return value
+        if tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
 
