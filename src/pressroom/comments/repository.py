@@ -52,13 +52,13 @@ def for_article_statement(signed_in: bool) -> Select[Any]:
 
 async def list_for_article(
     session: AsyncSession, slug: str, viewer_id: int | None
-) -> Sequence[Row[Any]]:
+) -> Sequence[Row[*tuple[Any, ...]]]:
     """One statement for any number of comments (see ``for_article_statement``)."""
     values: dict[str, Any] = {"slug": slug}
     if viewer_id is not None:
         values["viewer_id"] = viewer_id
     statement = for_article_statement(viewer_id is not None)
-    rows: Sequence[Row[Any]] = (await read_rows(session, statement, values)).all()
+    rows: Sequence[Row[*tuple[Any, ...]]] = (await read_rows(session, statement, values)).all()
     return rows
 
 
