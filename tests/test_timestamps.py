@@ -10,6 +10,8 @@ from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+from pressroom.db.dialects import wire_timestamp
+from pressroom.kit.timefmt import iso_ms
 from pressroom.models import Article, User
 from tests.factories import make_article, make_user
 
@@ -88,3 +90,53 @@ def test_a_new_row_was_updated_when_it_was_created(session: Session) -> None:
     ).all()
     assert all(created == updated for created, updated in rows)
     assert author.created_at == author.updated_at
+
+
+# Truncated, not rounded, milliseconds; another zone; the edges of a second and a year.
+WIRE_MOMENTS = [
+    PRECISE,
+    datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+    datetime(2026, 1, 2, 3, 4, 5, 999, tzinfo=UTC),
+    datetime(2026, 12, 31, 23, 59, 59, 999999, tzinfo=UTC),
+    datetime(2027, 1, 1, 0, 30, 0, 1500, tzinfo=timezone(timedelta(hours=2))),
+]
+
+
+def test_the_database_writes_timestamps_as_iso_ms_does(session: Session) -> None:
+    author = make_user(session)
+    articles = [make_article(session, author, published_at=moment) for moment in WIRE_MOMENTS]
+    session.expunge_all()
+    rows = session.execute(
+        select(wire_timestamp(Article.published_at))
+        .where(Article.id.in_([article.id for article in articles]))
+        .order_by(Article.id)
+    ).scalars()
+    assert list(rows) == [iso_ms(moment) for moment in WIRE_MOMENTS]
+
+
+async def test_the_database_writes_timestamps_as_iso_ms_does_on_the_async_driver(
+    async_session: AsyncSession,
+) -> None:
+    user = User(username="tz-wire", email="tz-wire@example.org", password_hash="x")
+    async_session.add(user)
+    await async_session.flush()
+    articles = [
+        Article(title=f"t{n}", description="d", body="b", author_id=user.id, published_at=moment)
+        for n, moment in enumerate(WIRE_MOMENTS)
+    ]
+    async_session.add_all(articles)
+    await async_session.flush()
+    # created_at and updated_at as every write stores them: the clock's own microseconds.
+    rows = await async_session.execute(
+        select(
+            wire_timestamp(Article.published_at),
+            wire_timestamp(Article.created_at),
+            Article.created_at,
+        )
+        .where(Article.id.in_([article.id for article in articles]))
+        .order_by(Article.id)
+    )
+    expected = [iso_ms(moment) for moment in WIRE_MOMENTS]
+    found = rows.all()
+    assert [published for published, _, _ in found] == expected
+    assert all(text == iso_ms(created) for _, text, created in found)

@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from pressroom.articles import counters, search
+from pressroom.db.dialects import wire_timestamp
 from pressroom.db.rows import read_rows
 from pressroom.kit.pagination import Position
 from pressroom.models import Article, Tag, User, article_tags, favorites, follows
@@ -162,8 +163,9 @@ def _summary_columns(signed_in: bool) -> list[ColumnLike]:
         Article.title,
         Article.description,
         Article.word_count,
-        Article.created_at,
-        Article.updated_at,
+        # Shown and never compared: as the API's text, without a datetime in between.
+        wire_timestamp(Article.created_at).label("created_at"),
+        wire_timestamp(Article.updated_at).label("updated_at"),
         Article.published_at,
         Article.version,
         User.username,

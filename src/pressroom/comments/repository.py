@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Integer, Row, Select, bindparam, delete, e
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from pressroom.db.dialects import wire_timestamp
 from pressroom.db.rows import read_rows
 from pressroom.models import Article, Comment, User, follows
 
@@ -18,9 +19,9 @@ from pressroom.models import Article, Comment, User, follows
 def for_article_statement(signed_in: bool) -> Select[Any]:
     """An article (by slug) with its comments, oldest first, in one statement: who wrote
     the article and when it was published (to decide who may see the comments), then
-    exactly the comment columns shown, with the author's, and whether the viewer follows
-    each author. An article without comments is one row of NULL comment columns; no
-    article, no row. Built once, run with parameters."""
+    exactly the comment columns shown (timestamps as the API's text), with the author's,
+    and whether the viewer follows each author. An article without comments is one row of
+    NULL comment columns; no article, no row. Built once, run with parameters."""
     following: ColumnElement[bool] = false()
     if signed_in:
         following = exists().where(
@@ -32,8 +33,8 @@ def for_article_statement(signed_in: bool) -> Select[Any]:
         Article.author_id.label("article_author_id"),
         Article.published_at.label("article_published_at"),
         Comment.id,
-        Comment.created_at,
-        Comment.updated_at,
+        wire_timestamp(Comment.created_at).label("created_at"),
+        wire_timestamp(Comment.updated_at).label("updated_at"),
         Comment.body,
         User.username,
         User.bio,

@@ -22,8 +22,8 @@ def _comment_of(row: Row[*tuple[Any, ...]]) -> dict[str, Any]:
     _, _, comment_id, created_at, updated_at, body, username, bio, image, following = row
     return {
         "id": comment_id,
-        "createdAt": iso_ms(created_at),
-        "updatedAt": iso_ms(updated_at),
+        "createdAt": created_at,
+        "updatedAt": updated_at,
         "body": body,
         "author": {"username": username, "bio": bio, "image": image, "following": bool(following)},
     }
