@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from pressroom.api import API_PREFIX
 from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
 from pressroom.api.fields import INTEGER_MAX, TEXT_PARAMETER, TextInPath
 from pressroom.api.responses import json_body
@@ -24,7 +25,7 @@ from pressroom.kit.pagination import MAX_CURSOR_LENGTH
 from pressroom.models.articles import ArticleStatus
 from pressroom.users.deps import CurrentUser, OptionalUser
 
-router = APIRouter(tags=["articles"])
+router = APIRouter(prefix=API_PREFIX, tags=["articles"])
 
 Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=INTEGER_MAX, description="Articles to skip.")]

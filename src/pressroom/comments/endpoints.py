@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
+from pressroom.api import API_PREFIX
 from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
 from pressroom.api.fields import TextInPath
 from pressroom.api.responses import json_body
@@ -12,7 +13,7 @@ from pressroom.comments.schemas import CommentResponse, CommentsResponse, NewCom
 from pressroom.db.deps import DbSession
 from pressroom.users.deps import CurrentUser, OptionalUser
 
-router = APIRouter(tags=["comments"])
+router = APIRouter(prefix=API_PREFIX, tags=["comments"])
 
 
 @router.get(

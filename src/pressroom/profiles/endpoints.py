@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from pressroom.api import API_PREFIX
 from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
 from pressroom.api.fields import INTEGER_MAX, TextInPath
 from pressroom.api.responses import json_body
@@ -15,7 +16,7 @@ from pressroom.profiles.repository import AuthorOrder
 from pressroom.profiles.schemas import AuthorsResponse, ProfileResponse, ProfileStatsResponse
 from pressroom.users.deps import CurrentUser, OptionalUser
 
-router = APIRouter(tags=["profiles"])
+router = APIRouter(prefix=API_PREFIX, tags=["profiles"])
 
 PAGE_MAX = 100
 MinArticles = Annotated[

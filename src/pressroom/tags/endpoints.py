@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
+from pressroom.api import API_PREFIX
 from pressroom.api.errors import errors
 from pressroom.api.responses import json_body
 from pressroom.db.deps import DbSession
 from pressroom.tags import repository
 
-router = APIRouter(tags=["tags"])
+router = APIRouter(prefix=API_PREFIX, tags=["tags"])
 
 
 class TagsResponse(BaseModel):

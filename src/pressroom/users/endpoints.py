@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response, status
 
+from pressroom.api import API_PREFIX
 from pressroom.api.errors import error_body, errors
 from pressroom.api.responses import json_body
 from pressroom.db.deps import DbSession, ReadSession
@@ -19,7 +20,7 @@ from pressroom.users.schemas import (
     UserResponse,
 )
 
-router = APIRouter(tags=["users"])
+router = APIRouter(prefix=API_PREFIX, tags=["users"])
 
 
 def _response(user: User, tokens: Tokens) -> UserResponse:

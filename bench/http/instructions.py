@@ -1,0 +1,190 @@
+"""Instructions per request: the S1 and S2 reads counted by callgrind, not timed.
+
+On a shared machine the CPU time of the same request moves by tens of percent from one
+minute to the next; the number of instructions it executes does not (two runs of the same
+code agree within about half a percent). So this is the figure to compare two versions of
+the code by, a change at a time.
+
+It seeds a throwaway PostgreSQL database with the standard data set, then, for each
+scenario, runs a process under ``valgrind --tool=callgrind`` that builds the app as a
+worker does, sends every request of the scenario through it twice in-process (warm-up:
+caches filled, statements prepared), and counts only the third pass: instrumentation is
+switched on and off around it with ``callgrind_control``. PostgreSQL runs outside
+valgrind; only the app's process is counted.
+
+    .venv/bin/python bench/http/instructions.py
+    .venv/bin/python bench/http/instructions.py --compare /tmp/older/src   # another checkout
+
+``--compare`` runs the same requests against another copy of the package (a ``src``
+folder, put first on ``PYTHONPATH``), e.g. ``git worktree add /tmp/older HEAD~3``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import load
+import stack
+from layers import _call
+from stack import HarnessError
+
+SCENARIOS = ("S1", "S2")
+DATABASE_NAME = "pressroom_bench_instructions"
+
+
+async def _get_json(app: Callable[..., Awaitable[None]], path: str) -> object:
+    """A GET through the ASGI app, its JSON body parsed."""
+    import json
+
+    route, _, query = path.partition("?")
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": route,
+        "raw_path": route.encode(),
+        "query_string": query.encode(),
+        "root_path": "",
+        "headers": [(b"host", b"bench")],
+        "client": ("127.0.0.1", 40000),
+        "server": ("127.0.0.1", 80),
+    }
+    chunks: list[bytes] = []
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, object]) -> None:
+        if message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))  # type: ignore[arg-type]
+
+    await app(scope, receive, send)
+    return json.loads(b"".join(chunks))
+
+
+async def _publication(app: Callable[..., Awaitable[None]]) -> load.Publication:
+    """Every published article's slug and author, as ``load.read_publication`` reads them."""
+    slugs, authors, offset = [], [], 0
+    while True:
+        page = await _get_json(app, f"/api/articles?limit=100&offset={offset}")
+        assert isinstance(page, dict)
+        for article in page["articles"]:
+            slugs.append(article["slug"])
+            authors.append(article["author"]["username"])
+        offset += 100
+        if offset >= page["articlesCount"] or not page["articles"]:
+            return load.Publication(page["articlesCount"], slugs, authors)
+
+
+async def _counted_pass(scenario: str) -> int:
+    """In the process under callgrind: two passes to warm up, then the counted one."""
+    from pressroom.app import create_served_app
+
+    app = create_served_app()
+    async with app.router.lifespan_context(app):
+        publication = await _publication(app)
+        paths = load.s1_paths(publication) if scenario == "S1" else load.s2_paths(publication)
+        for _ in range(2):
+            for path in paths:
+                if await _call(app, path) != 200:
+                    raise HarnessError(f"{path} did not answer 200")
+        _instrument("on")
+        for path in paths:
+            await _call(app, path)
+        _instrument("off")
+    return len(paths)
+
+
+def _instrument(state: str) -> None:
+    """Switch callgrind's counting of this process on or off. It blocks the event loop on
+    purpose: nothing of the app may run, and be counted or not, while it switches."""
+    command = ["callgrind_control", "-i", state, str(os.getpid())]
+    subprocess.run(command, check=True, capture_output=True)
+
+
+def _ensure_valgrind() -> None:
+    if shutil.which("valgrind") and shutil.which("callgrind_control"):
+        return
+    print("valgrind is missing: apt-get install -y valgrind")
+    command = ["apt-get", "install", "-y", "valgrind"]
+    if os.geteuid() != 0:
+        command = ["sudo", "-n", *command]
+    subprocess.run(command, stdout=subprocess.DEVNULL, check=False)
+    if not shutil.which("valgrind"):
+        raise HarnessError("could not install valgrind: run `apt-get install -y valgrind`")
+
+
+def _count(scenario: str, env: dict[str, str], src: str | None, folder: Path) -> tuple[int, int]:
+    """(instructions, requests) of one counted pass, in a process of its own."""
+    if src is not None:
+        env = env | {"PYTHONPATH": src}
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={folder}/callgrind.%p",
+        sys.executable,
+        __file__,
+        "--child",
+        scenario,
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=stack.HERE)
+    collected = re.search(r"Collected : ([\d,]+)", done.stderr)
+    requests = re.search(r"^requests (\d+)$", done.stdout, re.MULTILINE)
+    if done.returncode != 0 or not collected or not requests:
+        raise HarnessError(f"the counted pass of {scenario} failed:\n{done.stderr[-3000:]}")
+    return int(collected.group(1).replace(",", "")), int(requests.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scenarios", default="S1,S2", help="comma-separated: S1, S2")
+    parser.add_argument("--compare", metavar="SRC", help="another checkout's src folder")
+    parser.add_argument("--child", metavar="SCENARIO", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        print(f"requests {asyncio.run(_counted_pass(options.child))}")
+        return
+    scenarios = [name.strip().upper() for name in options.scenarios.split(",")]
+    if set(scenarios) - set(SCENARIOS):
+        parser.error(f"scenarios are {', '.join(SCENARIOS)}")
+    versions: dict[str, str | None] = {"this checkout": None}
+    if options.compare:
+        versions[options.compare] = str(Path(options.compare).resolve())
+    try:
+        _ensure_valgrind()
+        with stack.database(DATABASE_NAME) as url, tempfile.TemporaryDirectory() as folder:
+            env = stack.pressroom_env(url)
+            print(f"seeding {DATABASE_NAME} (the standard data set)")
+            stack.seed(env)
+            figures = {}
+            for scenario in scenarios:
+                for name, src in versions.items():
+                    instructions, requests = _count(scenario, env, src, Path(folder))
+                    figures[scenario, name] = instructions / requests
+                    print(f"{scenario} {name}: {requests} requests counted")
+    except HarnessError as exc:
+        print(f"\nbench failed: {exc}", file=sys.stderr)
+        sys.exit(1)
+    print("\ninstructions per request (callgrind), one counted pass of each scenario")
+    for scenario in scenarios:
+        for name in versions:
+            print(f"  {scenario}  {name:<40} {figures[scenario, name]:>12,.0f}")
+        if options.compare:
+            ratio = figures[scenario, "this checkout"] / figures[scenario, options.compare]
+            print(f"  {scenario}  this checkout / {options.compare}: {ratio:.3f}")
+
+
+if __name__ == "__main__":
+    main()
