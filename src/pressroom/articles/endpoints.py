@@ -23,7 +23,7 @@ from pressroom.articles.schemas import (
 from pressroom.db.deps import DbSession
 from pressroom.kit.pagination import MAX_CURSOR_LENGTH
 from pressroom.models.articles import ArticleStatus
-from pressroom.users.deps import CurrentUser, OptionalUser
+from pressroom.users.deps import CurrentUser, Reader
 
 router = APIRouter(prefix=API_PREFIX, tags=["articles"])
 
@@ -57,8 +57,7 @@ Cursor = Annotated[
     openapi_extra=SIGNED_IN_OR_NOT,
 )
 async def list_articles(
-    session: DbSession,
-    viewer: OptionalUser,
+    reader: Reader,
     tag: Name = None,
     author: Name = None,
     favorited: Name = None,
@@ -75,7 +74,7 @@ async def list_articles(
     criteria = ArticleFilter(tag=tag, author=author, favorited_by=favorited, query=query or None)
     return json_body(
         await service.list_articles(
-            session, criteria, viewer, limit=limit, offset=offset, cursor=cursor
+            reader.session, criteria, reader.viewer, limit=limit, offset=offset, cursor=cursor
         )
     )
 
@@ -117,9 +116,9 @@ async def create_article(
     responses=errors(401, 404),
     openapi_extra=SIGNED_IN_OR_NOT,
 )
-async def get_article(slug: TextInPath, session: DbSession, viewer: OptionalUser) -> Response:
+async def get_article(slug: TextInPath, reader: Reader) -> Response:
     """One article, with its body."""
-    article = await service.get_article(session, slug, viewer)
+    article = await service.get_article(reader.session, slug, reader.viewer)
     return json_body({"article": article})
 
 

@@ -11,7 +11,7 @@ from pressroom.api.responses import json_body
 from pressroom.comments import service
 from pressroom.comments.schemas import CommentResponse, CommentsResponse, NewCommentRequest
 from pressroom.db.deps import DbSession
-from pressroom.users.deps import CurrentUser, OptionalUser
+from pressroom.users.deps import CurrentUser, Reader
 
 router = APIRouter(prefix=API_PREFIX, tags=["comments"])
 
@@ -22,9 +22,9 @@ router = APIRouter(prefix=API_PREFIX, tags=["comments"])
     responses=errors(401, 404),
     openapi_extra=SIGNED_IN_OR_NOT,
 )
-async def list_comments(slug: TextInPath, session: DbSession, viewer: OptionalUser) -> Response:
+async def list_comments(slug: TextInPath, reader: Reader) -> Response:
     """An article's comments, oldest first."""
-    comments = await service.list_comments(session, slug, viewer)
+    comments = await service.list_comments(reader.session, slug, reader.viewer)
     return json_body({"comments": comments})
 
 

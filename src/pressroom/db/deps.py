@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -47,11 +47,17 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
+def read_session(request: Request) -> AbstractAsyncContextManager[AsyncSession]:
+    """A read's session, for the dependencies of read routes that open it themselves
+    (``pressroom.users.deps.Reader``): no transaction, and nothing it may change."""
+    return _read_only(request.app.state.sessions, request)
+
+
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
     """A read session for a request that also writes: for the reads that must not hold the
     write transaction open while they take their time (verifying a password). Close it
     before writing, so the request never holds two connections."""
-    async with _read_only(request.app.state.sessions, request) as session:
+    async with read_session(request) as session:
         yield session
 
 

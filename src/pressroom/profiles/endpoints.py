@@ -14,7 +14,7 @@ from pressroom.db.deps import DbSession
 from pressroom.profiles import service
 from pressroom.profiles.repository import AuthorOrder
 from pressroom.profiles.schemas import AuthorsResponse, ProfileResponse, ProfileStatsResponse
-from pressroom.users.deps import CurrentUser, OptionalUser
+from pressroom.users.deps import CurrentUser, Reader
 
 router = APIRouter(prefix=API_PREFIX, tags=["profiles"])
 
@@ -42,9 +42,9 @@ Offset = Annotated[int, Query(ge=0, le=INTEGER_MAX, description="Authors to skip
     responses=errors(401, 404),
     openapi_extra=SIGNED_IN_OR_NOT,
 )
-async def get_profile(username: TextInPath, viewer: OptionalUser, session: DbSession) -> Response:
+async def get_profile(username: TextInPath, reader: Reader) -> Response:
     """A user's public profile."""
-    profile = await service.get_profile(session, username, viewer)
+    profile = await service.get_profile(reader.session, username, reader.viewer)
     return json_body({"profile": profile.model_dump()})
 
 
@@ -72,12 +72,11 @@ async def unfollow(
     responses=errors(401, 404),
     openapi_extra=SIGNED_IN_OR_NOT,
 )
-async def get_stats(
-    username: TextInPath, session: DbSession, viewer: OptionalUser
-) -> ProfileStatsResponse:
+async def get_stats(username: TextInPath, reader: Reader) -> ProfileStatsResponse:
     """An author's statistics; anyone may read them. Draft and scheduled counts are null
     for everyone but the author."""
-    return ProfileStatsResponse(stats=await service.get_stats(session, username, viewer))
+    stats = await service.get_stats(reader.session, username, reader.viewer)
+    return ProfileStatsResponse(stats=stats)
 
 
 @router.get(
@@ -87,8 +86,7 @@ async def get_stats(
     openapi_extra=SIGNED_IN_OR_NOT,
 )
 async def list_authors(
-    session: DbSession,
-    viewer: OptionalUser,
+    reader: Reader,
     min_articles: MinArticles = 1,
     order_by: OrderBy = AuthorOrder.ARTICLES,
     limit: Limit = 20,
@@ -101,5 +99,10 @@ async def list_authors(
     `minArticles=0`.
     """
     return await service.list_authors(
-        session, viewer, min_articles=min_articles, order_by=order_by, limit=limit, offset=offset
+        reader.session,
+        reader.viewer,
+        min_articles=min_articles,
+        order_by=order_by,
+        limit=limit,
+        offset=offset,
     )
