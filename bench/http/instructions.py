@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -34,51 +35,21 @@ from pathlib import Path
 
 import load
 import stack
-from layers import _call
+from layers import call, get
 from stack import HarnessError
 
 SCENARIOS = ("S1", "S2")
 DATABASE_NAME = "pressroom_bench_instructions"
 
 
-async def _get_json(app: Callable[..., Awaitable[None]], path: str) -> object:
-    """A GET through the ASGI app, its JSON body parsed."""
-    import json
-
-    route, _, query = path.partition("?")
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": route,
-        "raw_path": route.encode(),
-        "query_string": query.encode(),
-        "root_path": "",
-        "headers": [(b"host", b"bench")],
-        "client": ("127.0.0.1", 40000),
-        "server": ("127.0.0.1", 80),
-    }
-    chunks: list[bytes] = []
-
-    async def receive() -> dict[str, object]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, object]) -> None:
-        if message["type"] == "http.response.body":
-            chunks.append(message.get("body", b""))  # type: ignore[arg-type]
-
-    await app(scope, receive, send)
-    return json.loads(b"".join(chunks))
-
-
 async def _publication(app: Callable[..., Awaitable[None]]) -> load.Publication:
     """Every published article's slug and author, as ``load.read_publication`` reads them."""
     slugs, authors, offset = [], [], 0
     while True:
-        page = await _get_json(app, f"/api/articles?limit=100&offset={offset}")
-        assert isinstance(page, dict)
+        status, body = await get(app, f"/api/articles?limit=100&offset={offset}")
+        if status != 200:
+            raise HarnessError(f"the article list answered {status}")
+        page = json.loads(body)
         for article in page["articles"]:
             slugs.append(article["slug"])
             authors.append(article["author"]["username"])
@@ -97,11 +68,11 @@ async def _counted_pass(scenario: str) -> int:
         paths = load.s1_paths(publication) if scenario == "S1" else load.s2_paths(publication)
         for _ in range(2):
             for path in paths:
-                if await _call(app, path) != 200:
+                if await call(app, path) != 200:
                     raise HarnessError(f"{path} did not answer 200")
         _instrument("on")
         for path in paths:
-            await _call(app, path)
+            await call(app, path)
         _instrument("off")
     return len(paths)
 

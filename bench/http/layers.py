@@ -27,8 +27,8 @@ ENDPOINTS = ["/healthz", "/api/tags", "/api/articles/{slug}", "/api/articles/{sl
 ENDPOINTS += ["/api/profiles/{username}", "/api/articles?limit=10&offset=100"]
 
 
-async def _call(app: Callable[..., Awaitable[None]], path: str) -> int:
-    """One GET through the ASGI app, as uvicorn would hand it over."""
+async def get(app: Callable[..., Awaitable[None]], path: str) -> tuple[int, bytes]:
+    """One GET through the ASGI app, as uvicorn would hand it over: its status and body."""
     route, _, query = path.partition("?")
     scope = {
         "type": "http",
@@ -45,6 +45,7 @@ async def _call(app: Callable[..., Awaitable[None]], path: str) -> int:
         "server": ("127.0.0.1", 80),
     }
     status = 0
+    body: list[bytes] = []
 
     async def receive() -> dict[str, object]:
         return {"type": "http.request", "body": b"", "more_body": False}
@@ -53,9 +54,16 @@ async def _call(app: Callable[..., Awaitable[None]], path: str) -> int:
         nonlocal status
         if message["type"] == "http.response.start":
             status = int(message["status"])  # type: ignore[call-overload]
+        elif message["type"] == "http.response.body":
+            body.append(message.get("body", b""))  # type: ignore[arg-type]
 
     await app(scope, receive, send)
-    return status
+    return status, b"".join(body)
+
+
+async def call(app: Callable[..., Awaitable[None]], path: str) -> int:
+    """One GET through the ASGI app; its status."""
+    return (await get(app, path))[0]
 
 
 async def _cpu_ms(operation: Operation, seconds: float) -> float:
@@ -114,7 +122,7 @@ async def measure(url: str, rounds: int, seconds: float) -> dict[str, float]:
     }
     for endpoint in ENDPOINTS:
         path = endpoint.format(**names)
-        layers[f"app, in-process: GET {endpoint}"] = lambda path=path: _call(app, path)
+        layers[f"app, in-process: GET {endpoint}"] = lambda path=path: call(app, path)
     figures: dict[str, list[float]] = {name: [] for name in layers}
     async with app.router.lifespan_context(app):
         for name, operation in layers.items():
