@@ -11,7 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from sqlalchemy import text
 
 from pressroom import __version__
-from pressroom.api import observability
+from pressroom.api import API_PREFIX, observability
 from pressroom.api.errors import errors, install_error_handlers
 from pressroom.api.middleware import (
     LimitRequestBody,
@@ -109,7 +109,7 @@ def create_app(settings: Settings | None = None, *, settle_heap: bool = False) -
     for router in API_ROUTERS:
         app.router.routes.extend(router.routes)
 
-    operations = APIRouter(prefix="/api", tags=["operations"])
+    operations = APIRouter(prefix=API_PREFIX, tags=["operations"])
 
     @operations.get("/health", responses=errors())
     async def health(session: DbSession) -> dict[str, str]:

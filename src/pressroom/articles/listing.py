@@ -178,9 +178,12 @@ def _summary_columns(signed_in: bool) -> list[ColumnLike]:
     ]
 
 
-SUMMARY_WIDTH = len(_summary_columns(signed_in=False))
+_SUMMARY_KEYS = [column.key for column in _summary_columns(signed_in=False)]
+SUMMARY_WIDTH = len(_SUMMARY_KEYS)
 # Where a summary row keeps its publication time, for the checks of who may see it.
-PUBLISHED_AT = [column.key for column in _summary_columns(signed_in=False)].index("published_at")
+PUBLISHED_AT = _SUMMARY_KEYS.index("published_at")
+# A single article's row (article_statement) goes on with its body, then its author's id.
+BODY, AUTHOR_ID = SUMMARY_WIDTH, SUMMARY_WIDTH + 1
 
 
 def _ids_page(statement: Select[Any], key: ColumnLike, ident: ColumnLike) -> Subquery:
@@ -411,8 +414,8 @@ async def list_own_page(
 
 @lru_cache(maxsize=4)
 def article_statement(by_slug: bool, signed_in: bool) -> Select[Any]:
-    """One article's summary row, then its body and author id (in that order, after the
-    first ``SUMMARY_WIDTH`` columns), by slug or by id, in any state."""
+    """One article's summary row, then its body and author id (at ``BODY`` and
+    ``AUTHOR_ID``), by slug or by id, in any state."""
     key = Article.slug == bindparam("slug") if by_slug else Article.id == bindparam("id")
     return (
         select(*_summary_columns(signed_in), Article.body, Article.author_id)

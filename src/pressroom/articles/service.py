@@ -62,7 +62,7 @@ ArticleJSON = dict[str, Any]
 async def _in_full(row: Row[Any]) -> ArticleJSON:
     """An article row with its Markdown body and that body as safe HTML (``ArticleOut``)."""
     article = _summary_of(row)
-    body = row[listing.SUMMARY_WIDTH]  # see listing.article_statement
+    body = row[listing.BODY]
     article["body"] = body
     article["bodyHtml"] = await render_markdown_async(body)
     return article
@@ -194,10 +194,8 @@ async def _own(session: AsyncSession, slug: str, viewer: User) -> Article:
 async def get_article(session: AsyncSession, slug: str, viewer: User | None) -> ArticleJSON:
     viewer_id = viewer.id if viewer else None
     row = await listing.article_row(session, slug=slug, viewer_id=viewer_id)
-    if row is None:
-        raise NotFound("article", "not found")
-    # By position, as in _summary_of: the author's id is the row's last column.
-    if not visible_to(row[listing.PUBLISHED_AT], row[-1], viewer_id):
+    # By position, as in _summary_of.
+    if row is None or not visible_to(row[listing.PUBLISHED_AT], row[listing.AUTHOR_ID], viewer_id):
         raise NotFound("article", "not found")
     return await _in_full(row)
 

@@ -64,8 +64,9 @@ def _wire_timestamp_postgresql(element: WireTimestamp, compiler: SQLCompiler, **
 @compiles(WireTimestamp, "sqlite")
 def _wire_timestamp_sqlite(element: WireTimestamp, compiler: SQLCompiler, **kw: Any) -> str:
     # Stored as text in UTC, always with six decimals: "2026-11-24 10:11:12.345678".
-    column = compiler.process(element.clauses, **kw)
-    return f"substr({column}, 1, 10) || 'T' || substr({column}, 12, 12) || 'Z'"
+    # The value appears twice, so it is compiled twice: a bound one needs two placeholders.
+    day, clock = (compiler.process(element.clauses, **kw) for _ in range(2))
+    return f"substr({day}, 1, 10) || 'T' || substr({clock}, 12, 12) || 'Z'"
 
 
 @compiles(WireTimestamp, "mysql")
