@@ -73,10 +73,12 @@ def top_functions(collapsed: Path) -> tuple[int, Counter[str], Counter[str]]:
     return total, own, anywhere
 
 
-def profile(bench: Driver, pressroom: Server, seconds: float, out: Path) -> None:
-    """Record S1 and S2 and print, for each, the functions that take the most samples."""
+def profile(
+    bench: Driver, pressroom: Server, seconds: float, out: Path, scenarios: list[str]
+) -> None:
+    """Record each scenario and print the functions that take the most samples."""
     py_spy = _py_spy()
-    for scenario in ("S1", "S2"):
+    for scenario in scenarios:
         collapsed = out / f"pressroom-{scenario}.txt"
         _record(py_spy, bench, pressroom, scenario, seconds, collapsed)
         _record(py_spy, bench, pressroom, scenario, seconds, out / f"pressroom-{scenario}.svg")

@@ -99,7 +99,7 @@ def _options() -> argparse.Namespace:
         help="the floor renders bodyHtml per request (as pressroom does) or once at start-up",
     )
     parser.add_argument(
-        "--profile", action="store_true", help="then py-spy pressroom during S1 and S2"
+        "--profile", action="store_true", help="then py-spy pressroom during each scenario"
     )
     options = parser.parse_args()
     options.scenarios = [name.strip().upper() for name in options.scenarios.split(",")]
@@ -261,7 +261,9 @@ def run(options: argparse.Namespace) -> None:
             if options.profile:
                 import profile_pressroom
 
-                profile_pressroom.profile(bench, pressroom, options.duration, OUT)
+                profile_pressroom.profile(
+                    bench, pressroom, options.duration, OUT, options.scenarios
+                )
         report(results, memory.peak_bytes, options)
 
 

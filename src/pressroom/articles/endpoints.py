@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from pressroom.api import API_PREFIX
 from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
@@ -23,7 +23,7 @@ from pressroom.articles.schemas import (
 from pressroom.db.deps import DbSession
 from pressroom.kit.pagination import MAX_CURSOR_LENGTH
 from pressroom.models.articles import ArticleStatus
-from pressroom.users.deps import CurrentUser, Reader
+from pressroom.users.deps import CurrentUser, reading
 
 router = APIRouter(prefix=API_PREFIX, tags=["articles"])
 
@@ -57,7 +57,7 @@ Cursor = Annotated[
     openapi_extra=SIGNED_IN_OR_NOT,
 )
 async def list_articles(
-    reader: Reader,
+    request: Request,
     tag: Name = None,
     author: Name = None,
     favorited: Name = None,
@@ -72,11 +72,11 @@ async def list_articles(
     """
     query = q.strip() if q else None
     criteria = ArticleFilter(tag=tag, author=author, favorited_by=favorited, query=query or None)
-    return json_body(
-        await service.list_articles(
+    async with reading(request) as reader:
+        page = await service.list_articles(
             reader.session, criteria, reader.viewer, limit=limit, offset=offset, cursor=cursor
         )
-    )
+    return json_body(page)
 
 
 @router.get("/articles/feed", response_model=ArticlesResponse, responses=errors(401))
@@ -116,9 +116,10 @@ async def create_article(
     responses=errors(401, 404),
     openapi_extra=SIGNED_IN_OR_NOT,
 )
-async def get_article(slug: TextInPath, reader: Reader) -> Response:
+async def get_article(slug: TextInPath, request: Request) -> Response:
     """One article, with its body."""
-    article = await service.get_article(reader.session, slug, reader.viewer)
+    async with reading(request) as reader:
+        article = await service.get_article(reader.session, slug, reader.viewer)
     return json_body({"article": article})
 
 

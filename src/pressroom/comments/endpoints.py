@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from pressroom.api import API_PREFIX
 from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
@@ -11,7 +11,7 @@ from pressroom.api.responses import json_body
 from pressroom.comments import service
 from pressroom.comments.schemas import CommentResponse, CommentsResponse, NewCommentRequest
 from pressroom.db.deps import DbSession
-from pressroom.users.deps import CurrentUser, Reader
+from pressroom.users.deps import CurrentUser, reading
 
 router = APIRouter(prefix=API_PREFIX, tags=["comments"])
 
@@ -22,9 +22,10 @@ router = APIRouter(prefix=API_PREFIX, tags=["comments"])
     responses=errors(401, 404),
     openapi_extra=SIGNED_IN_OR_NOT,
 )
-async def list_comments(slug: TextInPath, reader: Reader) -> Response:
+async def list_comments(slug: TextInPath, request: Request) -> Response:
     """An article's comments, oldest first."""
-    comments = await service.list_comments(reader.session, slug, reader.viewer)
+    async with reading(request) as reader:
+        comments = await service.list_comments(reader.session, slug, reader.viewer)
     return json_body({"comments": comments})
 
 

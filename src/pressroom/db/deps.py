@@ -49,7 +49,7 @@ DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 def read_session(request: Request) -> AbstractAsyncContextManager[AsyncSession]:
     """A read's session, for the dependencies of read routes that open it themselves
-    (``pressroom.users.deps.Reader``): no transaction, and nothing it may change."""
+    (``pressroom.users.deps.reading``): no transaction, and nothing it may change."""
     return _read_only(request.app.state.sessions, request)
 
 

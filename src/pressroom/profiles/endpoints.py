@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from pressroom.api import API_PREFIX
 from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
@@ -14,7 +14,7 @@ from pressroom.db.deps import DbSession
 from pressroom.profiles import service
 from pressroom.profiles.repository import AuthorOrder
 from pressroom.profiles.schemas import AuthorsResponse, ProfileResponse, ProfileStatsResponse
-from pressroom.users.deps import CurrentUser, Reader
+from pressroom.users.deps import CurrentUser, reading
 
 router = APIRouter(prefix=API_PREFIX, tags=["profiles"])
 
@@ -42,9 +42,10 @@ Offset = Annotated[int, Query(ge=0, le=INTEGER_MAX, description="Authors to skip
     responses=errors(401, 404),
     openapi_extra=SIGNED_IN_OR_NOT,
 )
-async def get_profile(username: TextInPath, reader: Reader) -> Response:
+async def get_profile(username: TextInPath, request: Request) -> Response:
     """A user's public profile."""
-    profile = await service.get_profile(reader.session, username, reader.viewer)
+    async with reading(request) as reader:
+        profile = await service.get_profile(reader.session, username, reader.viewer)
     return json_body({"profile": profile.model_dump()})
 
 
@@ -72,10 +73,11 @@ async def unfollow(
     responses=errors(401, 404),
     openapi_extra=SIGNED_IN_OR_NOT,
 )
-async def get_stats(username: TextInPath, reader: Reader) -> ProfileStatsResponse:
+async def get_stats(username: TextInPath, request: Request) -> ProfileStatsResponse:
     """An author's statistics; anyone may read them. Draft and scheduled counts are null
     for everyone but the author."""
-    stats = await service.get_stats(reader.session, username, reader.viewer)
+    async with reading(request) as reader:
+        stats = await service.get_stats(reader.session, username, reader.viewer)
     return ProfileStatsResponse(stats=stats)
 
 
@@ -86,7 +88,7 @@ async def get_stats(username: TextInPath, reader: Reader) -> ProfileStatsRespons
     openapi_extra=SIGNED_IN_OR_NOT,
 )
 async def list_authors(
-    reader: Reader,
+    request: Request,
     min_articles: MinArticles = 1,
     order_by: OrderBy = AuthorOrder.ARTICLES,
     limit: Limit = 20,
@@ -98,11 +100,12 @@ async def list_authors(
     articles count for nothing, so an author with only those is listed only with
     `minArticles=0`.
     """
-    return await service.list_authors(
-        reader.session,
-        reader.viewer,
-        min_articles=min_articles,
-        order_by=order_by,
-        limit=limit,
-        offset=offset,
-    )
+    async with reading(request) as reader:
+        return await service.list_authors(
+            reader.session,
+            reader.viewer,
+            min_articles=min_articles,
+            order_by=order_by,
+            limit=limit,
+            offset=offset,
+        )
