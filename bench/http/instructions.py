@@ -1,4 +1,5 @@
-"""Instructions per request: the S1 and S2 reads counted by callgrind, not timed.
+"""Instructions per request: the S1 and S2 reads, and S3's signed-in reads, counted by
+callgrind, not timed.
 
 On a shared machine the CPU time of the same request moves by tens of percent from one
 minute to the next; the number of instructions it executes does not (two runs of the same
@@ -32,14 +33,17 @@ import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import load
 import stack
 from layers import call, get
 from stack import HarnessError
 
-SCENARIOS = ("S1", "S2")
+SCENARIOS = ("S1", "S2", "S3R")
+SIGNED_IN_READERS = 20  # S3R: the first users of the seed, each reading as in S3
 DATABASE_NAME = "pressroom_bench_instructions"
+Request = tuple[str, str | None]  # a path, and the token it is sent with (None: anonymous)
 
 
 async def _publication(app: Callable[..., Awaitable[None]]) -> load.Publication:
@@ -58,6 +62,28 @@ async def _publication(app: Callable[..., Awaitable[None]]) -> load.Publication:
             return load.Publication(page["articlesCount"], slugs, authors)
 
 
+async def _signed_in_reads(app: Any, publication: load.Publication) -> list[Request]:
+    """S3's reads, each by one of the first users with a token of theirs: the feed, a page
+    of the list, an article, its comments and its author's profile."""
+    from sqlalchemy import select
+
+    from pressroom.models import User
+
+    async with app.state.sessions.read() as session:
+        statement = select(User.id, User.password_hash).order_by(User.id)
+        users = (await session.execute(statement.limit(SIGNED_IN_READERS))).all()
+    requests = []
+    for turn, (user_id, password_hash) in enumerate(users):
+        token = app.state.tokens.issue(user_id, password_hash)
+        slug = publication.slugs[turn % len(publication.slugs)]
+        author = publication.authors[turn % len(publication.authors)]
+        paths = ["/api/articles/feed?limit=10", f"/api/articles?limit=10&offset={10 * turn}"]
+        paths += [f"/api/articles/{slug}", f"/api/articles/{slug}/comments"]
+        paths.append(f"/api/profiles/{author}")
+        requests += [(path, token) for path in paths]
+    return requests
+
+
 async def _counted_pass(scenario: str) -> int:
     """In the process under callgrind: two passes to warm up, then the counted one."""
     from pressroom.app import create_served_app
@@ -65,16 +91,21 @@ async def _counted_pass(scenario: str) -> int:
     app = create_served_app()
     async with app.router.lifespan_context(app):
         publication = await _publication(app)
-        paths = load.s1_paths(publication) if scenario == "S1" else load.s2_paths(publication)
+        requests: list[Request]
+        if scenario == "S3R":
+            requests = await _signed_in_reads(app, publication)
+        else:
+            paths = load.s1_paths(publication) if scenario == "S1" else load.s2_paths(publication)
+            requests = [(path, None) for path in paths]
         for _ in range(2):
-            for path in paths:
-                if await call(app, path) != 200:
+            for path, token in requests:
+                if await call(app, path, token) != 200:
                     raise HarnessError(f"{path} did not answer 200")
         _instrument("on")
-        for path in paths:
-            await call(app, path)
+        for path, token in requests:
+            await call(app, path, token)
         _instrument("off")
-    return len(paths)
+    return len(requests)
 
 
 def _instrument(state: str) -> None:
@@ -120,7 +151,7 @@ def _count(scenario: str, env: dict[str, str], src: str | None, folder: Path) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenarios", default="S1,S2", help="comma-separated: S1, S2")
+    parser.add_argument("--scenarios", default="S1,S2,S3R", help="comma-separated: S1, S2, S3R")
     parser.add_argument("--compare", metavar="SRC", help="another checkout's src folder")
     parser.add_argument("--child", metavar="SCENARIO", help=argparse.SUPPRESS)
     options = parser.parse_args()

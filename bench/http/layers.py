@@ -27,9 +27,15 @@ ENDPOINTS = ["/healthz", "/api/tags", "/api/articles/{slug}", "/api/articles/{sl
 ENDPOINTS += ["/api/profiles/{username}", "/api/articles?limit=10&offset=100"]
 
 
-async def get(app: Callable[..., Awaitable[None]], path: str) -> tuple[int, bytes]:
-    """One GET through the ASGI app, as uvicorn would hand it over: its status and body."""
+async def get(
+    app: Callable[..., Awaitable[None]], path: str, token: str | None = None
+) -> tuple[int, bytes]:
+    """One GET through the ASGI app, as uvicorn would hand it over: its status and body.
+    With ``token``, as the user it names."""
     route, _, query = path.partition("?")
+    headers = [(b"host", b"bench"), (b"accept", b"application/json")]
+    if token is not None:
+        headers.append((b"authorization", f"Token {token}".encode()))
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
@@ -40,7 +46,7 @@ async def get(app: Callable[..., Awaitable[None]], path: str) -> tuple[int, byte
         "raw_path": route.encode(),
         "query_string": query.encode(),
         "root_path": "",
-        "headers": [(b"host", b"bench"), (b"accept", b"application/json")],
+        "headers": headers,
         "client": ("127.0.0.1", 40000),
         "server": ("127.0.0.1", 80),
     }
@@ -61,9 +67,9 @@ async def get(app: Callable[..., Awaitable[None]], path: str) -> tuple[int, byte
     return status, b"".join(body)
 
 
-async def call(app: Callable[..., Awaitable[None]], path: str) -> int:
+async def call(app: Callable[..., Awaitable[None]], path: str, token: str | None = None) -> int:
     """One GET through the ASGI app; its status."""
-    return (await get(app, path))[0]
+    return (await get(app, path, token))[0]
 
 
 async def _cpu_ms(operation: Operation, seconds: float) -> float:

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.models import User
 
-
-def by_id_statement(user_id: int) -> Select[User]:
-    return select(User).where(User.id == user_id)
+# Every signed-in request runs this one to know who asks. Built once, it is not rebuilt,
+# nor its cache key computed again, on each request.
+_BY_ID = select(User).where(User.id == bindparam("user_id"))
 
 
 async def get_by_id(session: AsyncSession, user_id: int) -> User | None:
-    return await session.scalar(by_id_statement(user_id))
+    return await session.scalar(_BY_ID, {"user_id": user_id})
 
 
 async def get_by_email(session: AsyncSession, email: str) -> User | None:
