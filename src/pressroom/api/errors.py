@@ -52,8 +52,11 @@ def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-# The OpenAPI security of an operation that works with a token or without one.
+# The OpenAPI security of an operation that works with a token or without one, and of one
+# that needs a token, for routes that read the header themselves
+# (``pressroom.users.deps.reading``) rather than through a dependency.
 SIGNED_IN_OR_NOT: dict[str, Any] = {"security": [{}, {"Token": []}]}
+SIGNED_IN: dict[str, Any] = {"security": [{"Token": []}]}
 
 
 def error_body(field: str, *messages: str) -> dict[str, dict[str, list[str]]]:

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from pressroom.api import API_PREFIX
-from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
+from pressroom.api.errors import SIGNED_IN, SIGNED_IN_OR_NOT, errors
 from pressroom.api.fields import INTEGER_MAX, TEXT_PARAMETER, TextInPath
 from pressroom.api.responses import json_body
 from pressroom.articles import service
@@ -74,26 +74,28 @@ async def list_articles(
     criteria = ArticleFilter(tag=tag, author=author, favorited_by=favorited, query=query or None)
     async with reading(request) as reader:
         page = await service.list_articles(
-            reader.session, criteria, reader.viewer, limit=limit, offset=offset, cursor=cursor
+            reader.connection, criteria, reader.viewer_id, limit=limit, offset=offset, cursor=cursor
         )
     return json_body(page)
 
 
-@router.get("/articles/feed", response_model=ArticlesResponse, responses=errors(401))
+@router.get(
+    "/articles/feed",
+    response_model=ArticlesResponse,
+    responses=errors(401),
+    openapi_extra=SIGNED_IN,
+)
 async def feed(
-    session: DbSession,
-    viewer: CurrentUser,
-    limit: Limit = 20,
-    offset: Offset = 0,
-    cursor: Cursor = None,
+    request: Request, limit: Limit = 20, offset: Offset = 0, cursor: Cursor = None
 ) -> Response:
     """Articles by the authors the signed-in user follows, newest first."""
-    criteria = ArticleFilter(feed_of=viewer.id)
-    return json_body(
-        await service.list_articles(
-            session, criteria, viewer, limit=limit, offset=offset, cursor=cursor
+    async with reading(request) as reader:
+        viewer_id = reader.signed_in()
+        criteria = ArticleFilter(feed_of=viewer_id)
+        page = await service.list_articles(
+            reader.connection, criteria, viewer_id, limit=limit, offset=offset, cursor=cursor
         )
-    )
+    return json_body(page)
 
 
 @router.post(
@@ -119,7 +121,7 @@ async def create_article(
 async def get_article(slug: TextInPath, request: Request) -> Response:
     """One article, with its body."""
     async with reading(request) as reader:
-        article = await service.get_article(reader.session, slug, reader.viewer)
+        article = await service.get_article(reader.connection, slug, reader.viewer_id)
     return json_body({"article": article})
 
 

@@ -35,7 +35,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from pressroom.articles import counters, search
 from pressroom.db.dialects import wire_timestamp
-from pressroom.db.rows import read_rows
+from pressroom.db.rows import Reads, dialect_of, read_rows
 from pressroom.kit.pagination import Position
 from pressroom.models import Article, Tag, User, article_tags, favorites, follows
 from pressroom.models.articles import ArticleStatus, published_by_now
@@ -338,12 +338,12 @@ def _window(
 
 
 async def _read(
-    session: AsyncSession, page: Select[Any], count: Select[Any], values: dict[str, Any], limit: int
+    reads: Reads, page: Select[Any], count: Select[Any], values: dict[str, Any], limit: int
 ) -> Page:
     """One statement; a second only for a page past the end, which has no row to carry the
     total."""
-    rows = (await read_rows(session, page, values)).all()
-    total = rows[0].total if rows else ((await read_rows(session, count, values)).scalar() or 0)
+    rows = (await read_rows(reads, page, values)).all()
+    total = rows[0].total if rows else ((await read_rows(reads, count, values)).scalar() or 0)
     if len(rows) <= limit:
         return Page(rows, total, None)
     last = rows[limit - 1]
@@ -351,7 +351,7 @@ async def _read(
 
 
 async def list_page(
-    session: AsyncSession,
+    reads: Reads,
     criteria: ArticleFilter,
     *,
     viewer_id: int | None,
@@ -360,7 +360,7 @@ async def list_page(
     after: Position | None = None,
 ) -> Page:
     """A page of published articles and its total, in one statement whatever the page size."""
-    dialect = session.get_bind().dialect.name
+    dialect = dialect_of(reads)
     values = criteria.parameters() | _window(limit, offset, after, viewer_id)
     wanted = search.search_text(criteria.query, dialect) if criteria.query is not None else None
     if wanted is not None:
@@ -372,7 +372,7 @@ async def list_page(
         after_cursor=after is not None,
         searchable=criteria.query is None or wanted is not None,
     )
-    return await _read(session, page_statement(shape), count_statement(shape), values, limit)
+    return await _read(reads, page_statement(shape), count_statement(shape), values, limit)
 
 
 def _status_condition(status: ArticleStatus) -> ColumnElement[bool]:
@@ -425,7 +425,7 @@ def article_statement(by_slug: bool, signed_in: bool) -> Select[Any]:
 
 
 async def article_row(
-    session: AsyncSession,
+    reads: Reads,
     *,
     slug: str | None = None,
     article_id: int | None = None,
@@ -436,5 +436,5 @@ async def article_row(
     if viewer_id is not None:
         values["viewer_id"] = viewer_id
     statement = article_statement(slug is not None, viewer_id is not None)
-    row: Row[Any] | None = (await read_rows(session, statement, values)).one_or_none()
+    row: Row[Any] | None = (await read_rows(reads, statement, values)).one_or_none()
     return row

@@ -20,6 +20,7 @@ from pressroom.articles.schemas import (
     NewArticle,
     UpdateArticle,
 )
+from pressroom.db.rows import Reads
 from pressroom.errors import Conflict, Forbidden, Invalid, NotFound
 from pressroom.kit.clock import utc_now
 from pressroom.kit.pagination import InvalidCursor, Position, decode_cursor, encode_cursor
@@ -142,9 +143,9 @@ def _listing(page: listing.Page) -> dict[str, Any]:
 
 
 async def list_articles(
-    session: AsyncSession,
+    reads: Reads,
     criteria: ArticleFilter,
-    viewer: User | None,
+    viewer_id: int | None,
     *,
     limit: int,
     offset: int,
@@ -153,12 +154,7 @@ async def list_articles(
     """A page of visible articles, by offset or after a cursor from the previous page."""
     after = _position(cursor, ranked=criteria.ranked)
     page = await listing.list_page(
-        session,
-        criteria,
-        viewer_id=viewer.id if viewer else None,
-        limit=limit,
-        offset=offset,
-        after=after,
+        reads, criteria, viewer_id=viewer_id, limit=limit, offset=offset, after=after
     )
     return _listing(page)
 
@@ -191,9 +187,8 @@ async def _own(session: AsyncSession, slug: str, viewer: User) -> Article:
     return article
 
 
-async def get_article(session: AsyncSession, slug: str, viewer: User | None) -> ArticleJSON:
-    viewer_id = viewer.id if viewer else None
-    row = await listing.article_row(session, slug=slug, viewer_id=viewer_id)
+async def get_article(reads: Reads, slug: str, viewer_id: int | None) -> ArticleJSON:
+    row = await listing.article_row(reads, slug=slug, viewer_id=viewer_id)
     # By position, as in _summary_of.
     if row is None or not visible_to(row[listing.PUBLISHED_AT], row[listing.AUTHOR_ID], viewer_id):
         raise NotFound("article", "not found")

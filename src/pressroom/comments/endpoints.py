@@ -25,7 +25,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["comments"])
 async def list_comments(slug: TextInPath, request: Request) -> Response:
     """An article's comments, oldest first."""
     async with reading(request) as reader:
-        comments = await service.list_comments(reader.session, slug, reader.viewer)
+        comments = await service.list_comments(reader.connection, slug, reader.viewer_id)
     return json_body({"comments": comments})
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from pressroom.db.dialects import wire_timestamp
-from pressroom.db.rows import read_rows
+from pressroom.db.rows import Reads, read_rows
 from pressroom.models import Article, Comment, User, follows
 
 
@@ -52,14 +52,14 @@ def for_article_statement(signed_in: bool) -> Select[Any]:
 
 
 async def list_for_article(
-    session: AsyncSession, slug: str, viewer_id: int | None
+    reads: Reads, slug: str, viewer_id: int | None
 ) -> Sequence[Row[*tuple[Any, ...]]]:
     """One statement for any number of comments (see ``for_article_statement``)."""
     values: dict[str, Any] = {"slug": slug}
     if viewer_id is not None:
         values["viewer_id"] = viewer_id
     statement = for_article_statement(viewer_id is not None)
-    rows: Sequence[Row[*tuple[Any, ...]]] = (await read_rows(session, statement, values)).all()
+    rows: Sequence[Row[*tuple[Any, ...]]] = (await read_rows(reads, statement, values)).all()
     return rows
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pressroom.articles import service as articles
 from pressroom.comments import repository
 from pressroom.comments.schemas import CommentOut
+from pressroom.db.rows import Reads
 from pressroom.errors import Forbidden, NotFound
 from pressroom.kit.timefmt import iso_ms
 from pressroom.models import Comment, User
@@ -29,13 +30,10 @@ def _comment_of(row: Row[*tuple[Any, ...]]) -> dict[str, Any]:
     }
 
 
-async def list_comments(
-    session: AsyncSession, slug: str, viewer: User | None
-) -> list[dict[str, Any]]:
+async def list_comments(reads: Reads, slug: str, viewer_id: int | None) -> list[dict[str, Any]]:
     """An article's comments in the shape of ``CommentOut``, in one statement for any number
     (the article's visibility included)."""
-    viewer_id = viewer.id if viewer else None
-    rows = await repository.list_for_article(session, slug, viewer_id)
+    rows = await repository.list_for_article(reads, slug, viewer_id)
     if not rows:
         raise NotFound("article", "not found")
     article_author_id, article_published_at, first_comment_id = rows[0][:3]

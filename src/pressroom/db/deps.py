@@ -7,7 +7,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from pressroom.db.session import RequestSessions
 
@@ -48,9 +48,15 @@ DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
 def read_session(request: Request) -> AbstractAsyncContextManager[AsyncSession]:
-    """A read's session, for the dependencies of read routes that open it themselves
-    (``pressroom.users.deps.reading``): no transaction, and nothing it may change."""
+    """A read's session, for a request that also writes (see ``get_read_session``)."""
     return _read_only(request.app.state.sessions, request)
+
+
+def read_connection(request: Request) -> AbstractAsyncContextManager[AsyncConnection]:
+    """A read's connection, for the public reads (``pressroom.users.deps.reading``): in
+    autocommit on the read engine, for Core statements, with no session around it."""
+    sessions: RequestSessions = request.app.state.sessions
+    return sessions.read_connection()
 
 
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -32,15 +32,29 @@ class RequestSessions:
 
     write: async_sessionmaker[AsyncSession]
     read: async_sessionmaker[AsyncSession]
+    # The public reads run on a connection of their own, without a session; with none
+    # (a test's shared transaction), on the connection of a read session.
+    read_engine: AsyncEngine | None = None
 
     @classmethod
     def on(cls, engine: AsyncEngine, read_engine: AsyncEngine | None = None) -> RequestSessions:
-        return cls(make_async_sessionmaker(engine), make_async_sessionmaker(read_engine or engine))
+        reads = read_engine or engine
+        return cls(make_async_sessionmaker(engine), make_async_sessionmaker(reads), reads)
 
     @classmethod
     def shared(cls, factory: async_sessionmaker[AsyncSession]) -> RequestSessions:
         """Reads and writes from one sessionmaker, e.g. one joined to a test's transaction."""
         return cls(factory, factory)
+
+    @asynccontextmanager
+    async def read_connection(self) -> AsyncIterator[AsyncConnection]:
+        """A read's connection, in autocommit on the read engine: Core statements only."""
+        if self.read_engine is None:
+            async with self.read() as session:
+                yield await session.connection()
+            return
+        async with self.read_engine.connect() as connection:
+            yield connection
 
 
 @contextmanager

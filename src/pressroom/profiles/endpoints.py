@@ -45,7 +45,7 @@ Offset = Annotated[int, Query(ge=0, le=INTEGER_MAX, description="Authors to skip
 async def get_profile(username: TextInPath, request: Request) -> Response:
     """A user's public profile."""
     async with reading(request) as reader:
-        profile = await service.get_profile(reader.session, username, reader.viewer)
+        profile = await service.get_profile(reader.connection, username, reader.viewer_id)
     return json_body({"profile": profile.model_dump()})
 
 
@@ -77,7 +77,7 @@ async def get_stats(username: TextInPath, request: Request) -> ProfileStatsRespo
     """An author's statistics; anyone may read them. Draft and scheduled counts are null
     for everyone but the author."""
     async with reading(request) as reader:
-        stats = await service.get_stats(reader.session, username, reader.viewer)
+        stats = await service.get_stats(reader.connection, username, reader.viewer_id)
     return ProfileStatsResponse(stats=stats)
 
 
@@ -102,8 +102,8 @@ async def list_authors(
     """
     async with reading(request) as reader:
         return await service.list_authors(
-            reader.session,
-            reader.viewer,
+            reader.connection,
+            reader.viewer_id,
             min_articles=min_articles,
             order_by=order_by,
             limit=limit,

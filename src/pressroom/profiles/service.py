@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pressroom.db.rows import Reads
 from pressroom.errors import Forbidden, NotFound
 from pressroom.kit.timefmt import iso_ms
 from pressroom.models import User
@@ -20,9 +21,9 @@ async def _user(session: AsyncSession, username: str) -> User:
     return user
 
 
-async def get_profile(session: AsyncSession, username: str, viewer: User | None) -> Profile:
+async def get_profile(reads: Reads, username: str, viewer_id: int | None) -> Profile:
     """A profile, and whether the viewer follows it, in one statement."""
-    row = await repository.profile_row(session, username, viewer.id if viewer else None)
+    row = await repository.profile_row(reads, username, viewer_id)
     if row is None:
         raise NotFound("profile", "not found")
     username, bio, image, following = row  # by position: a name costs a lookup each
@@ -43,19 +44,22 @@ async def unfollow(session: AsyncSession, username: str, viewer: User) -> Profil
     return Profile.of(user, following=False)
 
 
-async def get_stats(session: AsyncSession, username: str, viewer: User | None) -> ProfileStats:
+async def get_stats(reads: Reads, username: str, viewer_id: int | None) -> ProfileStats:
     """An author's statistics: two statements (the user, then every aggregate at once).
 
     Favorites and comments are counted on published articles only, whoever gave them.
     Draft and scheduled counts are the author's own business, like the articles: anyone
     else gets null.
     """
-    user = await _user(session, username)
-    stats = await repository.author_stats(session, user.id)
+    user = await users.id_and_username(reads, username)
+    if user is None:
+        raise NotFound("profile", "not found")
+    user_id, username = user
+    stats = await repository.author_stats(reads, user_id)
     first, last = stats.first_published_at, stats.last_published_at
-    own = viewer is not None and viewer.id == user.id
+    own = viewer_id == user_id
     return ProfileStats(
-        username=user.username,
+        username=username,
         publishedCount=stats.published,
         draftCount=stats.drafts if own else None,
         scheduledCount=stats.scheduled if own else None,
@@ -69,8 +73,8 @@ async def get_stats(session: AsyncSession, username: str, viewer: User | None) -
 
 
 async def list_authors(
-    session: AsyncSession,
-    viewer: User | None,
+    reads: Reads,
+    viewer_id: int | None,
     *,
     min_articles: int,
     order_by: AuthorOrder,
@@ -81,11 +85,9 @@ async def list_authors(
 
     The page and its total, then whom the viewer follows among the whole page at once.
     """
-    page = await repository.rank_authors(
-        session, min_articles, order_by, limit=limit, offset=offset
-    )
+    page = await repository.rank_authors(reads, min_articles, order_by, limit=limit, offset=offset)
     followed = await repository.followed_among(
-        session, viewer.id if viewer else None, [author.id for author in page.authors]
+        reads, viewer_id, [author.id for author in page.authors]
     )
     return AuthorsResponse(
         authors=[

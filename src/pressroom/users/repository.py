@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Row, bindparam, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pressroom.db.rows import Reads, read_rows
 from pressroom.models import User
 
 # Every signed-in request runs this one to know who asks. Built once, it is not rebuilt,
@@ -14,6 +15,24 @@ _BY_ID = select(User).where(User.id == bindparam("user_id"))
 
 async def get_by_id(session: AsyncSession, user_id: int) -> User | None:
     return await session.scalar(_BY_ID, {"user_id": user_id})
+
+
+# What a read needs to know of its reader: that they exist, and what their token must
+# match. Columns, not a User: a read has no session to load one into.
+_PASSWORD_HASH_BY_ID = select(User.password_hash).where(User.id == bindparam("user_id"))
+_ID_BY_USERNAME = select(User.id, User.username).where(
+    User.username == bindparam("username", type_=User.username.type)
+)
+
+
+async def password_hash_of(reads: Reads, user_id: int) -> str | None:
+    """The user's password hash, to check a token against; None if there is no such user."""
+    return (await read_rows(reads, _PASSWORD_HASH_BY_ID, {"user_id": user_id})).scalar()
+
+
+async def id_and_username(reads: Reads, username: str) -> Row[int, str] | None:
+    """The user's id and username as stored, by username; None if there is none."""
+    return (await read_rows(reads, _ID_BY_USERNAME, {"username": username})).one_or_none()
 
 
 async def get_by_email(session: AsyncSession, email: str) -> User | None:

@@ -34,11 +34,15 @@ def pages(total: int, page: int) -> dict[str, Any]:
     return {"page": page, "last": last, "total": total}
 
 
+def _id(viewer: User | None) -> int | None:
+    return viewer.id if viewer is not None else None
+
+
 async def _articles(
     session: DbSession, criteria: ArticleFilter, viewer: User | None, page: int
 ) -> dict[str, Any]:
     listing = await articles.list_articles(
-        session, criteria, viewer, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+        session, criteria, _id(viewer), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
     return {"articles": listing["articles"], **pages(listing["articlesCount"], page)}
 
@@ -78,13 +82,13 @@ async def article_page(
     status_code: int = 200,
 ) -> HTMLResponse:
     """The article page, with the comment form as posted when it was refused."""
-    shown = await articles.get_article(session, slug, viewer)
+    shown = await articles.get_article(session, slug, _id(viewer))
     return render(
         request,
         "article.html",
         {
             "article": shown,
-            "comments": await comments.list_comments(session, slug, viewer),
+            "comments": await comments.list_comments(session, slug, _id(viewer)),
             "comment": comment or {"values": {"body": ""}, "errors": {}},
         },
         status_code=status_code,
@@ -110,8 +114,8 @@ async def author_page(
     page: PageNumber = 1,
 ) -> HTMLResponse:
     """An author: their profile, statistics, and their articles or their favorites."""
-    profile = await profiles.get_profile(session, username, viewer)
-    stats = await profiles.get_stats(session, username, viewer)
+    profile = await profiles.get_profile(session, username, _id(viewer))
+    stats = await profiles.get_stats(session, username, _id(viewer))
     favorites = tab == "favorites"
     criteria = ArticleFilter(favorited_by=username) if favorites else ArticleFilter(author=username)
     return render(

@@ -193,7 +193,7 @@ async def dashboard(
     own = await articles.list_own(
         session, viewer, status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
-    stats = await profiles.get_stats(session, viewer.username, viewer)
+    stats = await profiles.get_stats(session, viewer.username, viewer.id)
     return render(
         request,
         "dashboard.html",
