@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
 from pressroom.api import API_PREFIX
 from pressroom.api.errors import errors
 from pressroom.api.responses import json_body
-from pressroom.db.deps import DbSession
+from pressroom.db.deps import read_connection
 from pressroom.tags import repository
 
 router = APIRouter(prefix=API_PREFIX, tags=["tags"])
@@ -31,7 +31,7 @@ class TagCountsResponse(BaseModel):
 
 @router.get("/tags", response_model=TagsResponse | TagCountsResponse, responses=errors())
 async def list_tags(
-    session: DbSession,
+    request: Request,
     with_counts: Annotated[
         bool,
         Query(
@@ -44,7 +44,8 @@ async def list_tags(
 
     With `withCounts=true`, each tag comes with the number of published articles using it.
     """
-    if with_counts:
-        counts = await repository.list_counts(session)
-        return json_body({"tags": [{"name": name, "count": count} for name, count in counts]})
-    return json_body({"tags": await repository.list_popular(session)})
+    async with read_connection(request) as connection:  # as the other public reads do
+        if with_counts:
+            counts = await repository.list_counts(connection)
+            return json_body({"tags": [{"name": n, "count": count} for n, count in counts]})
+        return json_body({"tags": await repository.list_popular(connection)})

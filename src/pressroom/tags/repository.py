@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.db.base import Base
 from pressroom.db.dialects import insert_once
-from pressroom.db.rows import read_rows
+from pressroom.db.rows import Reads, read_rows
 from pressroom.models import Article, Tag, article_tags
 
 TAGS = Base.metadata.tables[Tag.__tablename__]
@@ -50,13 +50,13 @@ def counts_statement() -> Select[str, int]:
     )
 
 
-async def list_popular(session: AsyncSession) -> list[str]:
+async def list_popular(reads: Reads) -> list[str]:
     """Names of tags on visible articles, most used first."""
-    return [name for name, _ in await read_rows(session, counts_statement())]
+    return [name for name, _ in await read_rows(reads, counts_statement())]
 
 
-async def list_counts(session: AsyncSession) -> list[tuple[str, int]]:
-    return [(name, uses) for name, uses in await read_rows(session, counts_statement())]
+async def list_counts(reads: Reads) -> list[tuple[str, int]]:
+    return [(name, uses) for name, uses in await read_rows(reads, counts_statement())]
 
 
 async def _ids_by_name(
