@@ -6,23 +6,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import (
-    Select,
-    delete,
-    select,
-)
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.models import Article
 
-
-def by_slug_statement(slug: str) -> Select[Article]:
-    return select(Article).where(Article.slug == slug)
+# The statements every write about an article starts with, built once: building one anew
+# (and computing its cache key) for each request cost more than running it.
+_SLUG = bindparam("slug", type_=Article.slug.type)
+_BY_SLUG = select(Article).where(Article.slug == _SLUG)
+_REFERENCE_BY_SLUG = select(Article.id, Article.author_id, Article.published_at).where(
+    Article.slug == _SLUG
+)
 
 
 async def get_by_slug(session: AsyncSession, slug: str) -> Article | None:
     """The article to change, as an ORM object (its version counter guards the update)."""
-    return await session.scalar(by_slug_statement(slug))
+    return await session.scalar(_BY_SLUG, {"slug": slug})
 
 
 class ArticleReference(NamedTuple):
@@ -33,13 +33,9 @@ class ArticleReference(NamedTuple):
     published_at: datetime | None
 
 
-def reference_statement(slug: str) -> Select[int, int, datetime | None]:
-    return select(Article.id, Article.author_id, Article.published_at).where(Article.slug == slug)
-
-
 async def get_reference(session: AsyncSession, slug: str) -> ArticleReference | None:
     """An article to read or to act on without changing it (favorite, comment)."""
-    row = (await session.execute(reference_statement(slug))).first()
+    row = (await session.execute(_REFERENCE_BY_SLUG, {"slug": slug})).first()
     return None if row is None else ArticleReference(*row)
 
 

@@ -142,11 +142,15 @@ def unique_slug(connection: Connection, title: str) -> str:
     """A slug for ``title`` that no article has yet: the plain form, else a suffixed one."""
     candidate = slugify(title)
     for _ in range(8):
-        taken = connection.scalar(select(exists().where(Article.slug == candidate)))
+        taken = connection.scalar(_SLUG_TAKEN, {"slug": candidate})
         if not taken:
             return candidate
         candidate = with_suffix(slugify(title))
     raise RuntimeError(f"could not find a free slug for {title!r}")
+
+
+# Built once, not for every article written.
+_SLUG_TAKEN = select(exists().where(Article.slug == bindparam("slug", type_=Article.slug.type)))
 
 
 @event.listens_for(Article, "before_insert")
