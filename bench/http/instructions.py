@@ -1,5 +1,5 @@
-"""Instructions per request: the S1 and S2 reads, and S3's signed-in reads, counted by
-callgrind, not timed.
+"""Instructions per request: the S1 and S2 reads, and S3's signed-in reads (S3R) and
+writes (S3W), counted by callgrind, not timed.
 
 On a shared machine the CPU time of the same request moves by tens of percent from one
 minute to the next; the number of instructions it executes does not (two runs of the same
@@ -37,13 +37,25 @@ from typing import Any
 
 import load
 import stack
-from layers import call, get
+from layers import call, get, request
 from stack import HarnessError
 
-SCENARIOS = ("S1", "S2", "S3R")
-SIGNED_IN_READERS = 20  # S3R: the first users of the seed, each reading as in S3
+SCENARIOS = ("S1", "S2", "S3R", "S3W")
+SIGNED_IN = 20  # S3R and S3W: the first users of the seed, each reading or writing as in S3
 DATABASE_NAME = "pressroom_bench_instructions"
-Request = tuple[str, str | None]  # a path, and the token it is sent with (None: anonymous)
+Read = tuple[str, str | None]  # a path, and the token it is sent with (None: anonymous)
+Pass = Callable[[], Awaitable[int]]  # sends a scenario's requests once; how many it sent
+# The bodies S3 writes (scenarios/mix.lua).
+NEW_COMMENT = {"comment": {"body": "A comment written under load."}}
+NEW_ARTICLE = {
+    "article": {
+        "title": "A benchmark article",
+        "description": "Written under load",
+        "body": "Some *Markdown* words.\n\nA second paragraph with a [link](https://example.org).",
+        "tagList": ["benchmark"],
+        "status": "draft",
+    }
+}
 
 
 async def _publication(app: Callable[..., Awaitable[None]]) -> load.Publication:
@@ -62,19 +74,33 @@ async def _publication(app: Callable[..., Awaitable[None]]) -> load.Publication:
             return load.Publication(page["articlesCount"], slugs, authors)
 
 
-async def _signed_in_reads(app: Any, publication: load.Publication) -> list[Request]:
-    """S3's reads, each by one of the first users with a token of theirs: the feed, a page
-    of the list, an article, its comments and its author's profile."""
+async def _tokens(app: Any) -> list[str]:
+    """A token for each of the first ``SIGNED_IN`` users of the seed."""
     from sqlalchemy import select
 
     from pressroom.models import User
 
     async with app.state.sessions.read() as session:
-        statement = select(User.id, User.password_hash).order_by(User.id)
-        users = (await session.execute(statement.limit(SIGNED_IN_READERS))).all()
+        statement = select(User.id, User.password_hash).order_by(User.id).limit(SIGNED_IN)
+        users = (await session.execute(statement)).all()
+    return [app.state.tokens.issue(user_id, password_hash) for user_id, password_hash in users]
+
+
+def _reads(app: Any, requests: list[Read]) -> Pass:
+    async def send_all() -> int:
+        for path, token in requests:
+            if await call(app, path, token) != 200:
+                raise HarnessError(f"{path} did not answer 200")
+        return len(requests)
+
+    return send_all
+
+
+def _signed_in_reads(publication: load.Publication, tokens: list[str]) -> list[Read]:
+    """S3's reads, each by one of the signed-in users: the feed, a page of the list, an
+    article, its comments and its author's profile."""
     requests = []
-    for turn, (user_id, password_hash) in enumerate(users):
-        token = app.state.tokens.issue(user_id, password_hash)
+    for turn, token in enumerate(tokens):
         slug = publication.slugs[turn % len(publication.slugs)]
         author = publication.authors[turn % len(publication.authors)]
         paths = ["/api/articles/feed?limit=10", f"/api/articles?limit=10&offset={10 * turn}"]
@@ -84,6 +110,29 @@ async def _signed_in_reads(app: Any, publication: load.Publication) -> list[Requ
     return requests
 
 
+def _writes(app: Any, publication: load.Publication, tokens: list[str]) -> Pass:
+    """S3's writes, by each of the signed-in users in turn, with the bodies S3 sends:
+    favorite an article and take it back, comment on it, write a draft and publish it."""
+
+    async def send(method: str, path: str, token: str, payload: object, expected: int) -> bytes:
+        status, body = await request(app, method, path, token, payload)
+        if status != expected:
+            raise HarnessError(f"{method} {path} answered {status}, not {expected}")
+        return body
+
+    async def send_all() -> int:
+        for turn, token in enumerate(tokens):
+            article = f"/api/articles/{publication.slugs[turn % len(publication.slugs)]}"
+            await send("POST", f"{article}/favorite", token, None, 200)
+            await send("DELETE", f"{article}/favorite", token, None, 200)
+            await send("POST", f"{article}/comments", token, NEW_COMMENT, 201)
+            draft = json.loads(await send("POST", "/api/articles", token, NEW_ARTICLE, 201))
+            await send("POST", f"/api/articles/{draft['article']['slug']}/publish", token, {}, 200)
+        return 5 * len(tokens)
+
+    return send_all
+
+
 async def _counted_pass(scenario: str) -> int:
     """In the process under callgrind: two passes to warm up, then the counted one."""
     from pressroom.app import create_served_app
@@ -91,21 +140,21 @@ async def _counted_pass(scenario: str) -> int:
     app = create_served_app()
     async with app.router.lifespan_context(app):
         publication = await _publication(app)
-        requests: list[Request]
-        if scenario == "S3R":
-            requests = await _signed_in_reads(app, publication)
+        one_pass: Pass
+        if scenario == "S1":
+            one_pass = _reads(app, [(path, None) for path in load.s1_paths(publication)])
+        elif scenario == "S2":
+            one_pass = _reads(app, [(path, None) for path in load.s2_paths(publication)])
+        elif scenario == "S3R":
+            one_pass = _reads(app, _signed_in_reads(publication, await _tokens(app)))
         else:
-            paths = load.s1_paths(publication) if scenario == "S1" else load.s2_paths(publication)
-            requests = [(path, None) for path in paths]
+            one_pass = _writes(app, publication, await _tokens(app))
         for _ in range(2):
-            for path, token in requests:
-                if await call(app, path, token) != 200:
-                    raise HarnessError(f"{path} did not answer 200")
+            await one_pass()
         _instrument("on")
-        for path, token in requests:
-            await call(app, path, token)
+        sent = await one_pass()
         _instrument("off")
-    return len(requests)
+    return sent
 
 
 def _instrument(state: str) -> None:
@@ -151,7 +200,7 @@ def _count(scenario: str, env: dict[str, str], src: str | None, folder: Path) ->
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scenarios", default="S1,S2,S3R", help="comma-separated: S1, S2, S3R")
+    parser.add_argument("--scenarios", default=",".join(SCENARIOS), help="comma-separated")
     parser.add_argument("--compare", metavar="SRC", help="another checkout's src folder")
     parser.add_argument("--child", metavar="SCENARIO", help=argparse.SUPPRESS)
     options = parser.parse_args()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import time
@@ -27,20 +28,28 @@ ENDPOINTS = ["/healthz", "/api/tags", "/api/articles/{slug}", "/api/articles/{sl
 ENDPOINTS += ["/api/profiles/{username}", "/api/articles?limit=10&offset=100"]
 
 
-async def get(
-    app: Callable[..., Awaitable[None]], path: str, token: str | None = None
+async def request(
+    app: Callable[..., Awaitable[None]],
+    method: str,
+    path: str,
+    token: str | None = None,
+    payload: object = None,
 ) -> tuple[int, bytes]:
-    """One GET through the ASGI app, as uvicorn would hand it over: its status and body.
-    With ``token``, as the user it names."""
+    """One request through the ASGI app, as uvicorn would hand it over: its status and
+    body. With ``token``, as the user it names; with ``payload``, that as a JSON body."""
     route, _, query = path.partition("?")
     headers = [(b"host", b"bench"), (b"accept", b"application/json")]
     if token is not None:
         headers.append((b"authorization", f"Token {token}".encode()))
+    content = b"" if payload is None else json.dumps(payload).encode()
+    if payload is not None:
+        headers.append((b"content-type", b"application/json"))
+        headers.append((b"content-length", str(len(content)).encode()))
     scope = {
         "type": "http",
         "asgi": {"version": "3.0"},
         "http_version": "1.1",
-        "method": "GET",
+        "method": method,
         "scheme": "http",
         "path": route,
         "raw_path": route.encode(),
@@ -54,7 +63,7 @@ async def get(
     body: list[bytes] = []
 
     async def receive() -> dict[str, object]:
-        return {"type": "http.request", "body": b"", "more_body": False}
+        return {"type": "http.request", "body": content, "more_body": False}
 
     async def send(message: dict[str, object]) -> None:
         nonlocal status
@@ -65,6 +74,13 @@ async def get(
 
     await app(scope, receive, send)
     return status, b"".join(body)
+
+
+async def get(
+    app: Callable[..., Awaitable[None]], path: str, token: str | None = None
+) -> tuple[int, bytes]:
+    """One GET through the ASGI app: its status and body."""
+    return await request(app, "GET", path, token)
 
 
 async def call(app: Callable[..., Awaitable[None]], path: str, token: str | None = None) -> int:

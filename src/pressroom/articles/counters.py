@@ -106,50 +106,45 @@ def visible_articles_tagged() -> Select[Any]:
 _UNCHANGED = {"updated_at": Article.updated_at}
 
 
-def _lock_article(article_id: int) -> Select[Any]:
-    # FOR NO KEY UPDATE on PostgreSQL, so comments and favorites being inserted (whose
-    # foreign-key checks take KEY SHARE) do not queue; FOR UPDATE on MariaDB. SQLite's
-    # writers already hold the database lock.
-    return select(Article.id).where(Article.id == article_id).with_for_update(key_share=True)
-
-
-def _favorites_moved(article_id: int, by: int) -> Update:
-    return (
-        update(Article)
-        .where(Article.id == article_id)
-        .values(favorites_count=Article.favorites_count + by, **_UNCHANGED)
-        .execution_options(synchronize_session=False)
-    )
+# Favoriting is the most frequent write: its statements are built once, with parameters.
+_ARTICLE_ID = bindparam("article_id", type_=Integer)
+_USER_ID = bindparam("user_id", type_=Integer)
+# FOR NO KEY UPDATE on PostgreSQL, so comments and favorites being inserted (whose
+# foreign-key checks take KEY SHARE) do not queue; FOR UPDATE on MariaDB. SQLite's writers
+# already hold the database lock.
+_LOCK_ARTICLE = select(Article.id).where(Article.id == _ARTICLE_ID).with_for_update(key_share=True)
+_THE_FAVORITE = (favorites.c.user_id == _USER_ID, favorites.c.article_id == _ARTICLE_ID)
+# A locking read: under MariaDB's REPEATABLE READ a plain one could miss a favorite
+# committed while this transaction waited for the lock.
+_FAVORITED = select(favorites.c.user_id).where(*_THE_FAVORITE).with_for_update(read=True)
+_FAVORITE = insert(favorites).values(user_id=_USER_ID, article_id=_ARTICLE_ID)
+_UNFAVORITE = delete(favorites).where(*_THE_FAVORITE)
+_FAVORITES_MOVED = (
+    update(Article)
+    .where(Article.id == _ARTICLE_ID)
+    .values(favorites_count=Article.favorites_count + bindparam("by", type_=Integer), **_UNCHANGED)
+    .execution_options(synchronize_session=False)
+)
 
 
 async def add_favorite(session: AsyncSession, user_id: int, article_id: int) -> bool:
     """Favorite the article; False if it already was. Idempotent under any concurrency."""
-    await session.execute(_lock_article(article_id))
-    # A locking read: under MariaDB's REPEATABLE READ a plain one could miss a favorite
-    # committed while this transaction waited for the lock.
-    present = await session.scalar(
-        select(favorites.c.user_id)
-        .where(favorites.c.user_id == user_id, favorites.c.article_id == article_id)
-        .with_for_update(read=True)
-    )
-    if present is not None:
+    the_favorite = {"user_id": user_id, "article_id": article_id}
+    await session.execute(_LOCK_ARTICLE, {"article_id": article_id})
+    if await session.scalar(_FAVORITED, the_favorite) is not None:
         return False
-    await session.execute(insert(favorites).values(user_id=user_id, article_id=article_id))
-    await session.execute(_favorites_moved(article_id, +1))
+    await session.execute(_FAVORITE, the_favorite)
+    await session.execute(_FAVORITES_MOVED, {"article_id": article_id, "by": +1})
     return True
 
 
 async def remove_favorite(session: AsyncSession, user_id: int, article_id: int) -> bool:
     """Unfavorite the article; False if it was not favorited."""
-    await session.execute(_lock_article(article_id))
-    removed = await session.execute(
-        delete(favorites).where(
-            favorites.c.user_id == user_id, favorites.c.article_id == article_id
-        )
-    )
+    await session.execute(_LOCK_ARTICLE, {"article_id": article_id})
+    removed = await session.execute(_UNFAVORITE, {"user_id": user_id, "article_id": article_id})
     if not removed.rowcount:  # type: ignore[attr-defined]
         return False
-    await session.execute(_favorites_moved(article_id, -1))
+    await session.execute(_FAVORITES_MOVED, {"article_id": article_id, "by": -1})
     return True
 
 
