@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI, HTTPException
+from fastapi import FastAPI, HTTPException, Request
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from pressroom.app import create_app
 from pressroom.db import migrate
@@ -28,6 +28,7 @@ from pressroom.db.session import (
 )
 from pressroom.db.urls import Backend
 from pressroom.models import Article, Tag, User
+from pressroom.users.deps import reading
 from tests.cleanup import delete_everything
 from tests.conftest import settings_for
 from tests.databases import ScratchDatabase
@@ -120,12 +121,12 @@ async def test_async_transaction_rolls_back_on_error(
     assert _counts(clean) == (1, 0, 0)
 
 
-async def _in_transaction(session: DbSession) -> dict[str, bool]:
+async def _driver_in_transaction(connection: AsyncConnection) -> dict[str, bool]:
     """Whether the driver holds a transaction open after a first statement."""
-    await session.execute(select(1))
-    if session.get_bind().dialect.name in ("mysql", "mariadb"):
-        return {"transaction": bool(await session.scalar(text("SELECT @@in_transaction")))}
-    raw = await (await session.connection()).get_raw_connection()
+    await connection.execute(select(1))
+    if connection.dialect.name in ("mysql", "mariadb"):
+        return {"transaction": bool(await connection.scalar(text("SELECT @@in_transaction")))}
+    raw = await connection.get_raw_connection()
     driver: Any = raw.driver_connection
     # asyncpg's connection, or aiosqlite's wrapper around sqlite3's.
     open_now = (
@@ -134,6 +135,15 @@ async def _in_transaction(session: DbSession) -> dict[str, bool]:
         else (driver._conn.in_transaction)
     )
     return {"transaction": bool(open_now)}
+
+
+async def _in_transaction(session: DbSession) -> dict[str, bool]:
+    return await _driver_in_transaction(await session.connection())
+
+
+async def _public_read_in_transaction(request: Request) -> dict[str, bool]:
+    async with reading(request) as reader:
+        return await _driver_in_transaction(reader.connection)
 
 
 def _app(engine: AsyncEngine) -> FastAPI:
@@ -183,6 +193,25 @@ async def test_reads_skip_the_transaction_on_server_databases(
     # SQLite keeps its (free) transactions; PostgreSQL and MySQL read in autocommit.
     expected = fresh_database.backend is Backend.SQLITE
     assert response.json() == {"transaction": expected}
+
+
+async def test_public_reads_run_without_a_transaction_and_give_their_connection_back(
+    fresh_database: ScratchDatabase, clean: Engine
+) -> None:
+    app = create_app(settings_for(fresh_database, jwt_secret="x" * 40))
+    app.get("/public-read-in-transaction")(_public_read_in_transaction)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+    ):
+        answers = [(await client.get("/public-read-in-transaction")).json() for _ in range(3)]
+        read_engine = app.state.sessions.read_engine
+        assert read_engine is not None
+        assert read_engine.pool.checkedout() == 0
+    # As a read session: SQLite keeps its (free) transactions; the others read in autocommit.
+    expected = fresh_database.backend is Backend.SQLITE
+    assert answers == [{"transaction": expected}] * 3
 
 
 async def test_request_dependency_commits_before_the_response(

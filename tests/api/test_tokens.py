@@ -19,11 +19,19 @@ from pressroom.models import User
 from tests.api.conftest import PASSWORD, TEST_SECRET, Account
 
 INVALID = {"errors": {"token": ["is invalid"]}}
+# A token is checked in two places: by the ``CurrentUser`` dependency (the account, every
+# write), and by ``reading`` for the public reads (the feed, lists, an article...), which
+# checks it against the stored password hash alone. Every test here holds both to the
+# same answers.
+CHECKED_BY = ("/api/user", "/api/articles/feed", "/api/articles?limit=1")
 
 
 async def _rejected(client: httpx.AsyncClient, token: str) -> bool:
-    response = await client.get("/api/user", headers={"Authorization": f"Token {token}"})
-    return response.status_code == 401 and response.json() == INVALID
+    for path in CHECKED_BY:
+        response = await client.get(path, headers={"Authorization": f"Token {token}"})
+        if response.status_code != 401 or response.json() != INVALID:
+            return False
+    return True
 
 
 def _segment(data: dict[str, Any]) -> str:
@@ -36,7 +44,22 @@ def _claims_of(token: str) -> dict[str, Any]:
 
 
 async def test_a_token_of_ours_works(client: httpx.AsyncClient, alice: Account) -> None:
-    response = await client.get("/api/user", headers=alice.auth)
+    for path in CHECKED_BY:
+        response = await client.get(path, headers=alice.auth)
+        assert response.status_code == 200, path
+
+
+async def test_the_public_reads_ignore_no_token_but_need_one_for_the_feed(
+    client: httpx.AsyncClient,
+) -> None:
+    assert (await client.get("/api/articles?limit=1")).status_code == 200
+    feed = await client.get("/api/articles/feed")
+    assert feed.status_code == 401
+    assert feed.json() == {"errors": {"token": ["is missing"]}}
+
+
+async def test_tags_answer_whatever_token_comes_with_them(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/tags", headers={"Authorization": "Token not-a-token"})
     assert response.status_code == 200
 
 
