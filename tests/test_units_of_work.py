@@ -5,7 +5,8 @@ These tests commit for real (no outer transaction), each on a fresh database of 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
@@ -179,16 +180,25 @@ async def test_a_read_request_cannot_change_data(
     assert _counts(clean) == (0, 0, 0)
 
 
-async def test_reads_skip_the_transaction_on_server_databases(
-    fresh_database: ScratchDatabase, clean: Engine
-) -> None:
-    app = create_app(settings_for(fresh_database, jwt_secret="x" * 40))
-    app.get("/in-transaction")(_in_transaction)
+@asynccontextmanager
+async def _served(
+    database: ScratchDatabase, path: str, endpoint: Callable[..., Awaitable[object]]
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """The real app, started, with ``endpoint`` answering GET ``path``, and a client."""
+    app = create_app(settings_for(database, jwt_secret="x" * 40))
+    app.get(path)(endpoint)
     transport = httpx.ASGITransport(app=app)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://test") as client,
     ):
+        yield app, client
+
+
+async def test_reads_skip_the_transaction_on_server_databases(
+    fresh_database: ScratchDatabase, clean: Engine
+) -> None:
+    async with _served(fresh_database, "/in-transaction", _in_transaction) as (_, client):
         response = await client.get("/in-transaction")
     # SQLite keeps its (free) transactions; PostgreSQL and MySQL read in autocommit.
     expected = fresh_database.backend is Backend.SQLITE
@@ -198,14 +208,9 @@ async def test_reads_skip_the_transaction_on_server_databases(
 async def test_public_reads_run_without_a_transaction_and_give_their_connection_back(
     fresh_database: ScratchDatabase, clean: Engine
 ) -> None:
-    app = create_app(settings_for(fresh_database, jwt_secret="x" * 40))
-    app.get("/public-read-in-transaction")(_public_read_in_transaction)
-    transport = httpx.ASGITransport(app=app)
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
-    ):
-        answers = [(await client.get("/public-read-in-transaction")).json() for _ in range(3)]
+    path = "/public-read-in-transaction"
+    async with _served(fresh_database, path, _public_read_in_transaction) as (app, client):
+        answers = [(await client.get(path)).json() for _ in range(3)]
         read_engine = app.state.sessions.read_engine
         assert read_engine is not None
         assert read_engine.pool.checkedout() == 0

@@ -47,11 +47,6 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def read_session(request: Request) -> AbstractAsyncContextManager[AsyncSession]:
-    """A read's session, for a request that also writes (see ``get_read_session``)."""
-    return _read_only(request.app.state.sessions, request)
-
-
 def read_connection(request: Request) -> AbstractAsyncContextManager[AsyncConnection]:
     """A read's connection, for the public reads (``pressroom.users.deps.reading``): in
     autocommit on the read engine, for Core statements, with no session around it."""
@@ -63,7 +58,7 @@ async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
     """A read session for a request that also writes: for the reads that must not hold the
     write transaction open while they take their time (verifying a password). Close it
     before writing, so the request never holds two connections."""
-    async with read_session(request) as session:
+    async with _read_only(request.app.state.sessions, request) as session:
         yield session
 
 
