@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.kit.clock import utc_now
 from pressroom.models import User
+from pressroom.users import security
 from tests.api.conftest import PASSWORD, TEST_SECRET, Account
 
 INVALID = {"errors": {"token": ["is invalid"]}}
@@ -109,6 +110,18 @@ async def test_a_token_without_expiry_or_password_mark_is_refused(
 async def test_an_expired_token_is_refused(client: httpx.AsyncClient, alice: Account) -> None:
     claims = _claims_of(alice.token) | {"exp": utc_now() - timedelta(seconds=1)}
     assert await _rejected(client, jwt.encode(claims, TEST_SECRET, algorithm="HS256"))
+
+
+async def test_a_token_already_accepted_is_refused_once_it_expires(
+    client: httpx.AsyncClient, alice: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Accepted once, the token is remembered as verified; its expiry still counts.
+    for path in CHECKED_BY:
+        assert (await client.get(path, headers=alice.auth)).status_code == 200, path
+    expiry = _claims_of(alice.token)["exp"]
+    monkeypatch.setattr(security, "utc_now", lambda: utc_now() + timedelta(days=36500))
+    assert expiry < security.utc_now().timestamp()
+    assert await _rejected(client, alice.token)
 
 
 async def test_a_deleted_users_token_is_refused(

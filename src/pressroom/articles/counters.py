@@ -4,9 +4,9 @@ A list's ``articlesCount`` and each article's ``favoritesCount`` are read on eve
 counting rows for them would be a scan that grows with the site. So every write that
 changes what they count changes them too, in the same transaction:
 
-- Favorites: the article's row is locked first, which queues every (un)favorite of one
-  article, then the favorite is added or removed and ``favorites_count`` moves by one only
-  if it was.
+- Favorites: the article's row is locked as it is found, which queues every (un)favorite
+  of one article, then the favorite is added or removed and ``favorites_count`` moves by
+  one only if it was.
 - Released articles (published or scheduled): a create, update, publish, unpublish or
   delete moves ``site_totals`` and its tags' counts by the difference. Readers subtract the
   few articles still scheduled, so totals stay exact as schedules come due with no write.
@@ -36,6 +36,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     delete,
+    exists,
     func,
     insert,
     select,
@@ -109,15 +110,15 @@ _UNCHANGED = {"updated_at": Article.updated_at}
 # Favoriting is the most frequent write: its statements are built once, with parameters.
 _ARTICLE_ID = bindparam("article_id", type_=Integer)
 _USER_ID = bindparam("user_id", type_=Integer)
-# FOR NO KEY UPDATE on PostgreSQL, so comments and favorites being inserted (whose
-# foreign-key checks take KEY SHARE) do not queue; FOR UPDATE on MariaDB. SQLite's writers
-# already hold the database lock.
-_LOCK_ARTICLE = select(Article.id).where(Article.id == _ARTICLE_ID).with_for_update(key_share=True)
 _THE_FAVORITE = (favorites.c.user_id == _USER_ID, favorites.c.article_id == _ARTICLE_ID)
-# A locking read: under MariaDB's REPEATABLE READ a plain one could miss a favorite
-# committed while this transaction waited for the lock.
-_FAVORITED = select(favorites.c.user_id).where(*_THE_FAVORITE).with_for_update(read=True)
-_FAVORITE = insert(favorites).values(user_id=_USER_ID, article_id=_ARTICLE_ID)
+# Added only if absent, in one statement whose row count says which. Under MariaDB's
+# REPEATABLE READ the rows an INSERT ... SELECT reads are read as they are now, with shared
+# locks, not from this transaction's older snapshot: so it cannot miss a favorite
+# committed while this transaction waited for the article's lock.
+_FAVORITE_IF_ABSENT = insert(favorites).from_select(
+    [favorites.c.user_id, favorites.c.article_id],
+    select(_USER_ID, _ARTICLE_ID).where(~exists().where(*_THE_FAVORITE)),
+)
 _UNFAVORITE = delete(favorites).where(*_THE_FAVORITE)
 _FAVORITES_MOVED = (
     update(Article)
@@ -128,19 +129,19 @@ _FAVORITES_MOVED = (
 
 
 async def add_favorite(session: AsyncSession, user_id: int, article_id: int) -> bool:
-    """Favorite the article; False if it already was. Idempotent under any concurrency."""
+    """Favorite the article; False if it already was. Idempotent under any concurrency, on
+    an article whose row this transaction has locked (``get_reference(..., lock=True)``)."""
     the_favorite = {"user_id": user_id, "article_id": article_id}
-    await session.execute(_LOCK_ARTICLE, {"article_id": article_id})
-    if await session.scalar(_FAVORITED, the_favorite) is not None:
+    added = await session.execute(_FAVORITE_IF_ABSENT, the_favorite)
+    if not added.rowcount:  # type: ignore[attr-defined]
         return False
-    await session.execute(_FAVORITE, the_favorite)
     await session.execute(_FAVORITES_MOVED, {"article_id": article_id, "by": +1})
     return True
 
 
 async def remove_favorite(session: AsyncSession, user_id: int, article_id: int) -> bool:
-    """Unfavorite the article; False if it was not favorited."""
-    await session.execute(_LOCK_ARTICLE, {"article_id": article_id})
+    """Unfavorite the article; False if it was not favorited. On a locked article, as
+    :func:`add_favorite`."""
     removed = await session.execute(_UNFAVORITE, {"user_id": user_id, "article_id": article_id})
     if not removed.rowcount:  # type: ignore[attr-defined]
         return False

@@ -18,6 +18,10 @@ _BY_SLUG = select(Article).where(Article.slug == _SLUG)
 _REFERENCE_BY_SLUG = select(Article.id, Article.author_id, Article.published_at).where(
     Article.slug == _SLUG
 )
+# FOR NO KEY UPDATE on PostgreSQL, so comments and favorites being inserted (whose
+# foreign-key checks take KEY SHARE) do not queue; FOR UPDATE on MariaDB. SQLite's writers
+# already hold the database lock.
+_LOCKED_REFERENCE_BY_SLUG = _REFERENCE_BY_SLUG.with_for_update(key_share=True)
 
 
 async def get_by_slug(session: AsyncSession, slug: str) -> Article | None:
@@ -33,9 +37,16 @@ class ArticleReference(NamedTuple):
     published_at: datetime | None
 
 
-async def get_reference(session: AsyncSession, slug: str) -> ArticleReference | None:
-    """An article to read or to act on without changing it (favorite, comment)."""
-    row = (await session.execute(_REFERENCE_BY_SLUG, {"slug": slug})).first()
+async def get_reference(
+    session: AsyncSession, slug: str, *, lock: bool = False
+) -> ArticleReference | None:
+    """An article to read or to act on without changing it (favorite, comment).
+
+    ``lock`` takes its row lock as it is found, until the transaction ends: every
+    (un)favorite of an article queues there (see ``pressroom.articles.counters``).
+    """
+    statement = _LOCKED_REFERENCE_BY_SLUG if lock else _REFERENCE_BY_SLUG
+    row = (await session.execute(statement, {"slug": slug})).first()
     return None if row is None else ArticleReference(*row)
 
 

@@ -166,10 +166,11 @@ def visible_to(published_at: datetime | None, author_id: int, viewer_id: int | N
 
 
 async def visible_article(
-    session: AsyncSession, slug: str, viewer: User | None
+    session: AsyncSession, slug: str, viewer: User | None, *, lock: bool = False
 ) -> repository.ArticleReference:
-    """The article someone may read (and so favorite or comment on), or NotFound."""
-    found = await repository.get_reference(session, slug)
+    """The article someone may read (and so favorite or comment on), or NotFound; ``lock``
+    takes its row lock (see :func:`repository.get_reference`)."""
+    found = await repository.get_reference(session, slug, lock=lock)
     viewer_id = viewer.id if viewer else None
     if found is None or not visible_to(found.published_at, found.author_id, viewer_id):
         raise NotFound("article", "not found")
@@ -324,13 +325,13 @@ async def delete_article(session: AsyncSession, slug: str, viewer: User) -> None
 
 
 async def favorite(session: AsyncSession, slug: str, viewer: User) -> ArticleJSON:
-    article = await visible_article(session, slug, viewer)
+    article = await visible_article(session, slug, viewer, lock=True)
     await counters.add_favorite(session, viewer.id, article.id)
     return await present(session, article.id, viewer)
 
 
 async def unfavorite(session: AsyncSession, slug: str, viewer: User) -> ArticleJSON:
-    article = await visible_article(session, slug, viewer)
+    article = await visible_article(session, slug, viewer, lock=True)
     await counters.remove_favorite(session, viewer.id, article.id)
     return await present(session, article.id, viewer)
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 MAX_CURSOR_LENGTH = 200
+# One encoder for every cursor: ``json.dumps`` with its own separators builds a new one
+# on each call.
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
 class InvalidCursor(ValueError):
@@ -27,7 +30,7 @@ class Position:
 
 def encode_cursor(position: Position) -> str:
     key = position.key.isoformat() if isinstance(position.key, datetime) else position.key
-    raw = json.dumps([key, position.id], separators=(",", ":"))
+    raw = _COMPACT_JSON.encode([key, position.id])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 

@@ -8,7 +8,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jwt
@@ -104,16 +104,39 @@ class TokenIssuer:
         refused before its signature is even looked at.
         """
         try:
-            claims = jwt.decode(
-                token,
-                self.secret,
-                algorithms=[ALGORITHM],
-                options={"require": ["sub", "exp", "iat", _MARK_CLAIM]},
-            )
-            return TokenClaims(int(claims["sub"]), str(claims[_MARK_CLAIM]))
+            verified = _verified(self.secret, token)
         except (jwt.PyJWTError, ValueError, TypeError):
             return None
+        if verified.expires_at <= utc_now().timestamp():
+            return None
+        return verified.claims
 
     def accepts(self, claims: TokenClaims, password_hash: str) -> bool:
         """Whether the token was issued under the user's current password."""
         return hmac.compare_digest(claims.password_mark, self.password_mark(password_hash))
+
+
+@dataclass(frozen=True, slots=True)
+class _VerifiedToken:
+    claims: TokenClaims
+    expires_at: float  # the ``exp`` claim: seconds since the epoch
+
+
+# A client sends the same token with every request, and checking its signature and claims
+# was about a tenth of a write's CPU. So a token that passed is remembered by its exact
+# text (which includes the signature): its claims are read once, its expiry checked on
+# every use. Only tokens that passed are kept, since a refusal may not be final (``iat``
+# a moment ahead of this server's clock); a token refused is checked in full each time.
+_REMEMBERED_TOKENS = 4096
+
+
+@lru_cache(maxsize=_REMEMBERED_TOKENS)
+def _verified(secret: str, token: str) -> _VerifiedToken:
+    claims = jwt.decode(
+        token,
+        secret,
+        algorithms=[ALGORITHM],
+        options={"require": ["sub", "exp", "iat", _MARK_CLAIM]},
+    )
+    user = TokenClaims(int(claims["sub"]), str(claims[_MARK_CLAIM]))
+    return _VerifiedToken(user, float(claims["exp"]))
