@@ -20,12 +20,14 @@ from sqlalchemy import (
     Integer,
     Row,
     Select,
+    String,
     Subquery,
     and_,
     bindparam,
     exists,
     false,
     func,
+    literal_column,
     not_,
     or_,
     select,
@@ -45,6 +47,10 @@ ColumnLike = ColumnElement[Any] | InstrumentedAttribute[Any]
 
 # Joins an article's tag names into one column; tag names cannot hold control characters.
 TAG_SEPARATOR = "\x1f"
+# The separator as SQL text, the same in every dialect. Given as a Python string,
+# SQLAlchemy renders it into the statement anew on every execution (a "literal execute"
+# parameter): about 2% of a read's CPU.
+_TAG_SEPARATOR_SQL = literal_column(f"'{TAG_SEPARATOR}'", String)
 
 
 @dataclass(frozen=True)
@@ -140,7 +146,8 @@ def _summary_columns(signed_in: bool) -> list[ColumnLike]:
     """Exactly what a list shows of each article, as the first ``SUMMARY_WIDTH`` columns of
     one row, in the order ``articles.service`` unpacks them."""
     tag_names = (
-        select(func.aggregate_strings(Tag.name, TAG_SEPARATOR))
+        # Any SQL expression works as the separator; the signature only names str.
+        select(func.aggregate_strings(Tag.name, _TAG_SEPARATOR_SQL))  # type: ignore[arg-type]
         .select_from(article_tags)
         .join(Tag, Tag.id == article_tags.c.tag_id)
         .where(article_tags.c.article_id == Article.id)
