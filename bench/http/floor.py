@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 import asyncpg
@@ -123,12 +124,70 @@ NOT_FOUND = {
 }
 
 
+class Database(Protocol):
+    """How the answers reach PostgreSQL: rows are read by position."""
+
+    async def fetch(self, sql: str, *args: Any) -> Sequence[Sequence[Any]]: ...
+    async def fetchrow(self, sql: str, *args: Any) -> Sequence[Any] | None: ...
+    async def fetchval(self, sql: str, *args: Any) -> Any: ...
+
+
+class Answers:
+    """The answers of S1 and S2, one statement each, over any :class:`Database`."""
+
+    def __init__(self, database: Database, html_by_id: dict[int, str] | None = None) -> None:
+        self.database = database
+        self.html_by_id = html_by_id
+
+    async def articles(self, limit: int, offset: int) -> tuple[int, bytes]:
+        rows = await self.database.fetch(ARTICLES_PAGE, limit, offset)
+        # (articles_count, article, id, published_at); no id: the page is past the end.
+        found = [row for row in rows if row[2] is not None]
+        shown = found[:limit]
+        cursor = None
+        if len(found) > limit:
+            cursor = encode_cursor(Position(shown[-1][3], shown[-1][2]))
+        articles = ",".join(row[1] for row in shown)
+        text = f'{{"articles":[{articles}],"articlesCount":{rows[0][0]},"nextCursor":'
+        return 200, (text + json.dumps(cursor) + "}").encode()
+
+    async def article(self, slug: str) -> tuple[int, bytes]:
+        row = await self.database.fetchrow(ARTICLE, slug)
+        if row is None:
+            return 404, NOT_FOUND["article"]
+        article, body, article_id = row
+        html = self.html_by_id.get(article_id) if self.html_by_id is not None else None
+        if html is None:
+            html = render_markdown(body)
+        # The object closes with "}": add the HTML as its last field.
+        text = '{"article":' + article[:-1] + ',"bodyHtml":' + json.dumps(html) + "}}"
+        return 200, text.encode()
+
+    async def comments(self, slug: str) -> tuple[int, bytes]:
+        found = await self.database.fetchval(COMMENTS, slug)
+        return (404, NOT_FOUND["article"]) if found is None else (200, found.encode())
+
+    async def profile(self, username: str) -> tuple[int, bytes]:
+        found = await self.database.fetchval(PROFILE, username)
+        return (404, NOT_FOUND["profile"]) if found is None else (200, found.encode())
+
+    async def tags(self) -> tuple[int, bytes]:
+        return 200, (await self.database.fetchval(TAGS)).encode()
+
+
+async def rendered_bodies(database: Database) -> dict[int, str] | None:
+    """Every body's HTML by article id with ``FLOOR_BODY_HTML=startup``; else None."""
+    if os.environ.get("FLOOR_BODY_HTML") != "startup":
+        return None
+    return {row[0]: render_markdown(row[1]) for row in await database.fetch(RENDERED_BODIES)}
+
+
 class Floor:
-    """The ASGI application: a router over five statements."""
+    """The ASGI application: a router over the answers, on a raw asyncpg pool."""
 
     def __init__(self) -> None:
         self.pool: asyncpg.Pool | None = None
-        self.html_by_id: dict[int, str] | None = None
+        self.answers: Answers | None = None
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
@@ -154,9 +213,7 @@ class Floor:
                 self.pool = await asyncpg.create_pool(
                     os.environ["FLOOR_DATABASE_URL"], min_size=2, max_size=30
                 )
-                if os.environ.get("FLOOR_BODY_HTML") == "startup":
-                    rows = await self.pool.fetch(RENDERED_BODIES)
-                    self.html_by_id = {row["id"]: render_markdown(row["body"]) for row in rows}
+                self.answers = Answers(self.pool, await rendered_bodies(self.pool))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if self.pool is not None:
@@ -165,7 +222,7 @@ class Floor:
                 return
 
     async def _answer(self, method: str, path: str, query: bytes) -> tuple[int, bytes]:
-        assert self.pool is not None
+        assert self.answers is not None
         parts = path.strip("/").split("/")
         if method != "GET" or parts[0] != "api" or len(parts) < 2:
             return 404, NOT_FOUND["route"]
@@ -174,46 +231,18 @@ class Floor:
                 params = dict(parse_qsl(query.decode("latin-1")))
                 limit = min(max(int(params.get("limit", PAGE_DEFAULT)), 1), PAGE_MAX)
                 offset = max(int(params.get("offset", 0)), 0)
-                return 200, await self._articles(limit, offset)
+                return await self.answers.articles(limit, offset)
             case ["articles", slug]:
-                return await self._article(slug)
+                return await self.answers.article(slug)
             case ["articles", slug, "comments"]:
-                found = await self.pool.fetchval(COMMENTS, slug)
-                return (404, NOT_FOUND["article"]) if found is None else (200, found.encode())
+                return await self.answers.comments(slug)
             case ["profiles", username]:
-                found = await self.pool.fetchval(PROFILE, username)
-                return (404, NOT_FOUND["profile"]) if found is None else (200, found.encode())
+                return await self.answers.profile(username)
             case ["tags"]:
-                return 200, (await self.pool.fetchval(TAGS)).encode()
+                return await self.answers.tags()
             case ["health"]:
                 return 200, b'{"status":"ok"}'
         return 404, NOT_FOUND["route"]
-
-    async def _articles(self, limit: int, offset: int) -> bytes:
-        assert self.pool is not None
-        rows = await self.pool.fetch(ARTICLES_PAGE, limit, offset)
-        found = [row for row in rows if row["id"] is not None]
-        shown = found[:limit]
-        cursor = None
-        if len(found) > limit:
-            cursor = encode_cursor(Position(shown[-1]["published_at"], shown[-1]["id"]))
-        articles = ",".join(row["article"] for row in shown)
-        count = rows[0]["articles_count"]
-        text = f'{{"articles":[{articles}],"articlesCount":{count},"nextCursor":'
-        return (text + json.dumps(cursor) + "}").encode()
-
-    async def _article(self, slug: str) -> tuple[int, bytes]:
-        assert self.pool is not None
-        row = await self.pool.fetchrow(ARTICLE, slug)
-        if row is None:
-            return 404, NOT_FOUND["article"]
-        article, body, article_id = row
-        html = self.html_by_id.get(article_id) if self.html_by_id is not None else None
-        if html is None:
-            html = render_markdown(body)
-        # The object closes with "}": add the HTML as its last field.
-        text = '{"article":' + article[:-1] + ',"bodyHtml":' + json.dumps(html) + "}}"
-        return 200, text.encode()
 
 
 app = Floor()

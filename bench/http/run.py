@@ -112,18 +112,19 @@ def _options() -> argparse.Namespace:
 
 
 def _prepare_data(
-    folder: Path, pressroom: Server, floor: Server, url: str, scenarios: list[str]
+    folder: Path, pressroom: Server, floors: dict[str, Server], url: str, scenarios: list[str]
 ) -> dict[str, Path]:
-    """Scenario data for wrk, after checking that the floor answers what pressroom does."""
+    """Scenario data for wrk, after checking that the floors answer what pressroom does."""
     publication = load.read_publication(pressroom.base)
     print(f"publication: {publication.count} published articles")
-    problems = check.compare(pressroom.base, floor.base, check.sample_paths(publication))
-    if problems:
-        print("\nThe floor does not answer what pressroom answers:")
-        for problem in problems[:40]:
-            print(f"  {problem}")
-        raise HarnessError(f"{len(problems)} differences between pressroom and the floor")
-    print("same bodies: pressroom and the floor agree on every sampled request")
+    for name, floor in floors.items():
+        problems = check.compare(pressroom.base, floor.base, check.sample_paths(publication))
+        if problems:
+            print(f"\nThe {name} floor does not answer what pressroom answers:")
+            for problem in problems[:40]:
+                print(f"  {problem}")
+            raise HarnessError(f"{len(problems)} differences between pressroom and {name}")
+    print(f"same bodies: pressroom and {' and '.join(floors)} agree on every sampled request")
     data = {
         "S1": load.write_data(folder, "s1", {"paths": load.s1_paths(publication)}),
         "S2": load.write_data(folder, "s2", {"paths": load.s2_paths(publication)}),
@@ -178,6 +179,29 @@ def _target(text: str, verdict: bool | str) -> None:
     print(f"  {text:<64}{verdict}")
 
 
+def _cpu_layers(results: dict[tuple[str, str], list[Measured]]) -> None:
+    """Server CPU per request, layer on layer: the floor (uvicorn and asyncpg), the stack
+    (FastAPI and SQLAlchemy's engine, same statements), then what pressroom adds."""
+    lines = []
+    for scenario in READ_SCENARIOS:
+        cpu = {
+            name: _median([m.server_ms_per_request for m in results[scenario, name]])
+            for name in ("floor", "stack", "pressroom")
+            if (scenario, name) in results
+        }
+        if len(cpu) == 3:
+            lines.append(
+                f"  {scenario}  floor {cpu['floor']:.3f}"
+                f"  + FastAPI and SQLAlchemy {cpu['stack'] - cpu['floor']:.3f}"
+                f" = stack {cpu['stack']:.3f}"
+                f"  + pressroom's own {cpu['pressroom'] - cpu['stack']:.3f}"
+                f" = pressroom {cpu['pressroom']:.3f}"
+            )
+    if lines:
+        print("\nserver CPU per request, layer on layer (ms, medians)")
+        print("\n".join(lines))
+
+
 def report(
     results: dict[tuple[str, str], list[Measured]],
     peak_bytes: dict[str, int],
@@ -211,6 +235,7 @@ def report(
         )
     for name, peak in peak_bytes.items():
         print(f"peak RSS per process, {name}: {peak / MB:.0f} MB")
+    _cpu_layers(results)
 
     print("\ntargets")
     for scenario in READ_SCENARIOS:
@@ -251,9 +276,11 @@ def run(options: argparse.Namespace) -> None:
         with (
             stack.pressroom(env, options.workers) as pressroom,
             stack.floor(url, options.workers, options.floor_html) as floor,
+            stack.floor(url, options.workers, options.floor_html, "stack_floor") as stack_floor,
         ):
-            servers = {"pressroom": pressroom, "floor": floor}
-            data = _prepare_data(Path(folder), pressroom, floor, url, options.scenarios)
+            servers = {"pressroom": pressroom, "floor": floor, "stack": stack_floor}
+            floors = {"floor": floor, "stack": stack_floor}
+            data = _prepare_data(Path(folder), pressroom, floors, url, options.scenarios)
             bench = Bench(options, data)
             roots = {name: server.pid for name, server in servers.items()}
             with proc.PeakMemory(roots) as memory:

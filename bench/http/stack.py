@@ -189,14 +189,15 @@ def pressroom(env: dict[str, str], workers: int) -> Iterator[Server]:
 
 
 @contextmanager
-def floor(url: str, workers: int, body_html: str) -> Iterator[Server]:
-    """The floor app under uvicorn with the same worker count and the same loop and parser."""
+def floor(url: str, workers: int, body_html: str, module: str = "floor") -> Iterator[Server]:
+    """The floor app (or ``stack_floor``'s) under uvicorn with the same worker count and the
+    same loop and parser."""
     port = _free_port()
     command = [
         str(VENV_BIN / "python"),
         "-m",
         "uvicorn",
-        "floor:app",
+        f"{module}:app",
         "--app-dir",
         str(HERE),
         "--host",
@@ -214,5 +215,5 @@ def floor(url: str, workers: int, body_html: str) -> Iterator[Server]:
         "warning",
     ]
     env = os.environ | {"FLOOR_DATABASE_URL": url, "FLOOR_BODY_HTML": body_html}
-    with serving("floor", command, env, port) as server:
+    with serving(module, command, env, port) as server:
         yield server
