@@ -94,9 +94,10 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--scenarios", default="S1,S2,S3", help="comma-separated")
     parser.add_argument(
         "--floor-html",
-        choices=["render", "startup"],
-        default="render",
-        help="the floor renders bodyHtml per request (as pressroom does) or once at start-up",
+        choices=["cache", "render", "startup"],
+        default="cache",
+        help="the floors get bodyHtml from pressroom's cache (as pressroom does), render it on"
+        " every read, or render every body once at start-up",
     )
     parser.add_argument(
         "--profile", action="store_true", help="then py-spy pressroom during each scenario"
