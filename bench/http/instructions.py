@@ -164,7 +164,7 @@ def _instrument(state: str) -> None:
     subprocess.run(command, check=True, capture_output=True)
 
 
-def _ensure_valgrind() -> None:
+def ensure_valgrind() -> None:
     if shutil.which("valgrind") and shutil.which("callgrind_control"):
         return
     print("valgrind is missing: apt-get install -y valgrind")
@@ -214,7 +214,7 @@ def main() -> None:
     if options.compare:
         versions[options.compare] = str(Path(options.compare).resolve())
     try:
-        _ensure_valgrind()
+        ensure_valgrind()
         with stack.database(DATABASE_NAME) as url, tempfile.TemporaryDirectory() as folder:
             env = stack.pressroom_env(url)
             print(f"seeding {DATABASE_NAME} (the standard data set)")

@@ -135,7 +135,7 @@ def users(url: str) -> list[tuple[str, str]]:
         engine.dispose()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -182,7 +182,7 @@ def serving(name: str, command: list[str], env: dict[str, str], port: int) -> It
 
 @contextmanager
 def pressroom(env: dict[str, str], workers: int) -> Iterator[Server]:
-    port = _free_port()
+    port = free_port()
     command = [str(VENV_BIN / "pressroom"), "serve", "--port", str(port)]
     with serving("pressroom", [*command, "--workers", str(workers)], env, port) as server:
         yield server
@@ -192,7 +192,7 @@ def pressroom(env: dict[str, str], workers: int) -> Iterator[Server]:
 def floor(url: str, workers: int, body_html: str, module: str = "floor") -> Iterator[Server]:
     """The floor app (or ``stack_floor``'s) under uvicorn with the same worker count and the
     same loop and parser."""
-    port = _free_port()
+    port = free_port()
     command = [
         str(VENV_BIN / "python"),
         "-m",
