@@ -27,6 +27,7 @@ from pressroom.cli import app as cli
 from pressroom.db import migrate
 from pressroom.db.base import Base
 from pressroom.db.types import UTCDateTime
+from pressroom.db.urls import Backend
 from pressroom.kit.words import count_words
 from pressroom.models.search import is_search_object
 from tests.databases import ScratchDatabase
@@ -171,3 +172,24 @@ def test_upgrading_counts_the_words_of_existing_articles(fresh_database: Scratch
         engine.dispose()
     assert counted == {n: count_words(body) for n, body in bodies.items()}
     assert (counted[700], counted[701], counted[2]) == (0, 2, 2)
+
+
+def test_postgresql_keeps_search_vectors_in_their_rows(fresh_database: ScratchDatabase) -> None:
+    if fresh_database.backend is not Backend.POSTGRESQL:
+        pytest.skip("the storage of a column is PostgreSQL's")
+    config = migrate.alembic_config(fresh_database.url)
+    storage_of_the_vector = text(
+        "SELECT attstorage FROM pg_attribute"
+        " WHERE attrelid = 'articles'::regclass AND attname = 'search_vector'"
+    )
+    engine = create_engine(fresh_database.url)
+    try:
+        migrate.upgrade(config)
+        with engine.connect() as connection:
+            assert connection.scalar(storage_of_the_vector) == "m"  # MAIN
+        migrate.downgrade(config, "0006")
+        with engine.connect() as connection:
+            assert connection.scalar(storage_of_the_vector) == "x"  # EXTENDED, the default
+    finally:
+        migrate.upgrade(config)
+        engine.dispose()
