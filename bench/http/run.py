@@ -1,9 +1,10 @@
 """How close does pressroom's HTTP API come to the floor of its stack?
 
 Sets up a throwaway PostgreSQL database with the standard seeded publication, serves it
-with ``pressroom serve`` and with the floor (``floor.py``: the same anonymous answers from a
-raw asyncpg pool, one SQL statement each), checks that both answer the same bodies, then
-drives both with wrk in interleaved rounds:
+with ``pressroom serve``, with the floor (``floor.py``: the same anonymous answers from a
+raw asyncpg pool, one SQL statement each) and with the stack's floor (``stack_floor.py``:
+the floor's statements through FastAPI and SQLAlchemy's engine), checks that all three
+answer the same bodies, then drives them with wrk in interleaved rounds:
 
 - S1, database-intensive: every page of ``/api/articles?limit=10&offset=...``;
 - S2, runtime-intensive: ``/api/tags``, then each article, its comments, its author;
@@ -12,7 +13,7 @@ drives both with wrk in interleaved rounds:
 It prints medians of requests per second, latency, server and PostgreSQL CPU per
 request, peak memory per worker, and each target as PASS or MISS.
 
-    .venv/bin/python bench/http/run.py                    # about 4 minutes
+    .venv/bin/python bench/http/run.py                    # about 5 minutes
     .venv/bin/python bench/http/run.py --duration 5 --rounds 1 --scenarios S1
 """
 
