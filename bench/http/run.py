@@ -122,7 +122,7 @@ def _prepare_data(
     for name, floor in floors.items():
         problems = check.compare(pressroom.base, floor.base, check.sample_paths(publication))
         if problems:
-            print(f"\nThe {name} floor does not answer what pressroom answers:")
+            print(f"\n{name} does not answer what pressroom answers:")
             for problem in problems[:40]:
                 print(f"  {problem}")
             raise HarnessError(f"{len(problems)} differences between pressroom and {name}")
