@@ -35,8 +35,9 @@ from pressroom.articles.rendering import (
 from pressroom.kit.pagination import Position, encode_cursor
 
 PAGE_DEFAULT = 20
-RENDER_EVERY_READ = os.environ.get("FLOOR_BODY_HTML") == "render"
 PAGE_MAX = 100
+# Where bodyHtml comes from: "cache" (pressroom's), "render" (every read), "startup".
+BODY_HTML = os.environ.get("FLOOR_BODY_HTML", "cache")
 
 # The SQL side of pressroom's formatting rules, as fragments of the statements below.
 PUBLISHED = "{t}.published_at IS NOT NULL AND {t}.published_at <= now()"
@@ -163,8 +164,10 @@ class Answers:
             return 404, NOT_FOUND["article"]
         article, body, article_id = row
         html = self.html_by_id.get(article_id) if self.html_by_id is not None else None
-        if html is None:
-            html = render_markdown(body) if RENDER_EVERY_READ else await render_markdown_async(body)
+        if html is None and BODY_HTML == "render":
+            html = render_markdown(body)
+        elif html is None:
+            html = await render_markdown_async(body)
         # The object closes with "}": add the HTML as its last field.
         text = '{"article":' + article[:-1] + ',"bodyHtml":' + json.dumps(html) + "}}"
         return 200, text.encode()
@@ -183,7 +186,7 @@ class Answers:
 
 async def rendered_bodies(database: Database) -> dict[int, str] | None:
     """Every body's HTML by article id with ``FLOOR_BODY_HTML=startup``; else None."""
-    if os.environ.get("FLOOR_BODY_HTML") != "startup":
+    if BODY_HTML != "startup":
         return None
     return {row[0]: render_markdown(row[1]) for row in await database.fetch(RENDERED_BODIES)}
 

@@ -42,12 +42,7 @@ WARM_UP = 300  # requests sent before counting starts
 def _command(server: str, port: int) -> list[str]:
     if server == "pressroom":
         return [str(stack.VENV_BIN / "pressroom"), "serve", "--port", str(port)]
-    module = {"floor": "floor", "stack": "stack_floor"}[server]
-    return [
-        *(str(stack.VENV_BIN / "python"), "-m", "uvicorn", f"{module}:app"),
-        *("--app-dir", str(stack.HERE), "--host", "127.0.0.1", "--port", str(port)),
-        *("--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"),
-    ]
+    return stack.floor_command({"floor": "floor", "stack": "stack_floor"}[server], port)
 
 
 def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:

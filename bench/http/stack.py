@@ -188,32 +188,21 @@ def pressroom(env: dict[str, str], workers: int) -> Iterator[Server]:
         yield server
 
 
+def floor_command(module: str, port: int, workers: int = 1) -> list[str]:
+    """uvicorn serving ``module``'s app (``floor`` or ``stack_floor``), with the loop and
+    parser ``pressroom serve`` uses."""
+    return [
+        *(str(VENV_BIN / "python"), "-m", "uvicorn", f"{module}:app", "--app-dir", str(HERE)),
+        *("--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)),
+        *("--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"),
+    ]
+
+
 @contextmanager
 def floor(url: str, workers: int, body_html: str, module: str = "floor") -> Iterator[Server]:
     """The floor app (or ``stack_floor``'s) under uvicorn with the same worker count and the
     same loop and parser."""
     port = free_port()
-    command = [
-        str(VENV_BIN / "python"),
-        "-m",
-        "uvicorn",
-        f"{module}:app",
-        "--app-dir",
-        str(HERE),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--loop",
-        "uvloop",
-        "--http",
-        "httptools",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
     env = os.environ | {"FLOOR_DATABASE_URL": url, "FLOOR_BODY_HTML": body_html}
-    with serving(module, command, env, port) as server:
+    with serving(module, floor_command(module, port, workers), env, port) as server:
         yield server
