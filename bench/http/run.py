@@ -34,7 +34,7 @@ from stack import HarnessError, Server
 
 from pressroom.transfer.seed import SEED_PASSWORD
 
-OUT = stack.HERE.parent / "out"
+OUT = stack.OUT
 READ_SCENARIOS = ("S1", "S2")
 SCRIPT = {"S1": "paths.lua", "S2": "paths.lua", "S3": "mix.lua"}
 MB = 1024 * 1024

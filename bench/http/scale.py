@@ -179,7 +179,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="time kept databases, if any")
     options = parser.parse_args()
     stack.ensure_wrk()
-    (stack.HERE.parent / "out").mkdir(exist_ok=True)
+    stack.OUT.mkdir(exist_ok=True)
 
     keep = options.keep or options.reuse
     timings: dict[str, dict[str, list[float]]] = {}

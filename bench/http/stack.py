@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, text
 
 VENV_BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent
+OUT = HERE.parent / "out"  # servers' logs and the figures of the last run
 ADMIN_URL = os.environ.get(
     "PRESSROOM_BENCH_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -151,7 +152,8 @@ class Server:
 @contextmanager
 def serving(name: str, command: list[str], env: dict[str, str], port: int) -> Iterator[Server]:
     """Run a server in its own process group until the block ends; wait until it answers."""
-    log = (HERE.parent / "out" / f"{name}.log").open("w")
+    OUT.mkdir(exist_ok=True)
+    log = (OUT / f"{name}.log").open("w")
     process = subprocess.Popen(
         command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )

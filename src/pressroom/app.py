@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import text
 
 from pressroom import __version__
@@ -36,6 +37,10 @@ from pressroom.users.security import TokenIssuer, resolve_jwt_secret
 from pressroom.web.site import install_site, page_errors
 
 API_ROUTERS = [users_router, profiles_router, articles_router, comments_router, tags_router]
+# pressroom's own metrics and request log are always on. FastAPI's OpenTelemetry is only
+# for operators who collect it: left on, it looks for configured providers on every
+# request, which cost a typical read about 2% of its instructions.
+WITHOUT_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
 def create_served_app() -> FastAPI:
@@ -77,6 +82,7 @@ def create_app(settings: Settings | None = None, *, settle_heap: bool = False) -
         openapi_url="/api/openapi.json",
         docs_url="/docs",
         redoc_url=None,
+        telemetry=None if settings.opentelemetry else WITHOUT_OPENTELEMETRY,
     )
     app.state.settings = settings
     app.state.tokens = tokens

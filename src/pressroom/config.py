@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         200.0, ge=0, description="Statements slower than this are logged (without parameters)."
     )
     log_level: str = Field("INFO", description="Root log level.")
+    opentelemetry: bool = Field(
+        False,
+        description="FastAPI's OpenTelemetry spans, metrics and logs, sent to the providers "
+        "set up in the process (e.g. by opentelemetry-instrument).",
+    )
     jwt_secret: SecretStr | None = Field(
         None,
         description="Key that signs login tokens. Generated into the data folder on SQLite; "

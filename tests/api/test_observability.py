@@ -9,10 +9,12 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from opentelemetry import trace
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pressroom.app import create_app
+from pressroom.config import Settings
 from pressroom.models import User
 from tests.api.conftest import LIVE_PREFIX, TEST_SECRET, Account
 from tests.cleanup import delete_where
@@ -129,3 +131,41 @@ async def test_a_full_run_leaves_no_secret_in_any_log_line(
     assert "INSERT INTO users" in logged
     leaked = [secret for secret in secrets if secret in logged]
     assert leaked == []
+
+
+class _RecordingTracer(trace.NoOpTracer):
+    """A tracer that only remembers the names of the spans started with it."""
+
+    def __init__(self) -> None:
+        self.started: list[str] = []
+
+    def start_span(self, name: str, *args: object, **kwargs: object) -> trace.Span:
+        self.started.append(name)
+        return trace.INVALID_SPAN
+
+
+class _RecordingProvider(trace.TracerProvider):
+    def __init__(self, tracer: _RecordingTracer) -> None:
+        self.tracer = tracer
+
+    def get_tracer(self, *args: object, **kwargs: object) -> trace.Tracer:
+        return self.tracer
+
+
+@pytest.mark.parametrize("enabled", [False, True], ids=["by default", "when asked"])
+async def test_opentelemetry_traces_requests_only_when_asked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object, enabled: bool
+) -> None:
+    """An operator who set up OpenTelemetry (here: a tracer provider in the process) gets
+    FastAPI's request spans by setting ``PRESSROOM_OPENTELEMETRY``; nobody else pays for them."""
+    tracer = _RecordingTracer()
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: _RecordingProvider(tracer))
+    settings = Settings(
+        database_url="sqlite+aiosqlite:///:memory:", jwt_secret=TEST_SECRET, opentelemetry=enabled
+    )
+    transport = httpx.ASGITransport(app=create_app(settings))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/api/no-such-thing")
+
+    assert response.status_code == 404
+    assert tracer.started == (["GET"] if enabled else [])
