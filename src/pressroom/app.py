@@ -14,12 +14,7 @@ from sqlalchemy import text
 from pressroom import __version__
 from pressroom.api import API_PREFIX, observability
 from pressroom.api.errors import errors, install_error_handlers
-from pressroom.api.middleware import (
-    LimitRequestBody,
-    LimitRequestTime,
-    RefuseControlCharacters,
-    SecurityHeaders,
-)
+from pressroom.api.middleware import EveryAnswer, RequestLimits
 from pressroom.api.probes import probes_router
 from pressroom.articles.endpoints import router as articles_router
 from pressroom.comments.endpoints import router as comments_router
@@ -87,14 +82,14 @@ def create_app(settings: Settings | None = None, *, settle_heap: bool = False) -
     app.state.settings = settings
     app.state.tokens = tokens
     install_error_handlers(app, settings.retry_after_seconds, page_errors)
-    app.add_middleware(RefuseControlCharacters)
     # The longest article body (200,000 characters, up to 4 bytes each) fits with room.
-    app.add_middleware(LimitRequestBody, max_bytes=settings.max_body_bytes)
     app.add_middleware(
-        LimitRequestTime,
+        RequestLimits,
+        max_bytes=settings.max_body_bytes,
         seconds=settings.request_timeout_seconds,
         retry_after=settings.retry_after_seconds,
     )
+    # Outside the limits, so that their refusals carry its headers too.
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -103,10 +98,9 @@ def create_app(settings: Settings | None = None, *, settle_heap: bool = False) -
         allow_headers=["Authorization", "Content-Type"],
         max_age=600,
     )
-    # Outermost, so that every answer carries them, the middleware's own refusals too, and
-    # every answer is logged and counted.
-    app.add_middleware(SecurityHeaders, docs_paths=frozenset({"/docs", "/docs/oauth2-redirect"}))
-    app.add_middleware(observability.RequestLog)
+    # Outermost, so that every answer is stamped, logged and counted, CORS preflights and
+    # the refusals of the layers inside included.
+    app.add_middleware(EveryAnswer, docs_paths=frozenset({"/docs", "/docs/oauth2-redirect"}))
 
     # The API's routes go straight into the app's own table, already under their prefix.
     # An included router is a node of its own: FastAPI matches each request against its

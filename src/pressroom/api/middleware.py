@@ -1,145 +1,28 @@
-"""ASGI middleware for what no single endpoint should have to check."""
+"""ASGI middleware: what every request goes through and no single endpoint should handle.
+
+Each layer of middleware costs every request a call, and one that watches the answer a
+wrapped ``send`` as well; so it is all gathered into two layers, either side of
+Starlette's CORS middleware, whose headers the refusals below must carry:
+
+- ``EveryAnswer``, outermost: the request id, the security headers, the log line and the
+  metrics of every answer, CORS preflights and refusals included;
+- ``RequestLimits``, inside CORS: refuses what no endpoint should see, and cuts a request
+  that runs too long.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import time
 from urllib.parse import unquote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pressroom.api import observability
 from pressroom.api.fields import has_control_characters
 
-
-async def _answer(
-    send: Send,
-    status: int,
-    field: str,
-    message: str,
-    headers: tuple[tuple[bytes, bytes], ...] = (),
-) -> None:
-    body = json.dumps({"errors": {field: [message]}}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), *headers],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
-
-
-class LimitRequestTime:
-    """Answer 503 (with ``Retry-After``) to a request still running after ``seconds``.
-
-    The request is cancelled: its transaction is rolled back and its connection closed,
-    so a worker is never held forever. A response already under way is cut instead.
-    """
-
-    def __init__(self, app: ASGIApp, seconds: float, retry_after: int) -> None:
-        self.app = app
-        self.seconds = seconds
-        self.retry_after = str(retry_after).encode()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.seconds:
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def watched_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            async with asyncio.timeout(self.seconds):
-                await self.app(scope, receive, watched_send)
-        except TimeoutError:
-            if started:
-                raise
-            message = f"took longer than {self.seconds:g} seconds"
-            await _answer(send, 503, "request", message, ((b"retry-after", self.retry_after),))
-
-
-_WITHOUT_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-class LimitRequestBody:
-    """Answer 413 in the API's envelope to a body larger than ``max_bytes``.
-
-    A declared Content-Length over the limit is refused before anything is read. A body
-    sent without one is read up to the limit first and handed on only if it fits, so an
-    endpoint never sees, let alone stores, part of an oversized body.
-    """
-
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is None and scope["method"] in _WITHOUT_BODY:
-            await self.app(scope, receive, send)  # nothing reads such a body
-            return
-        if declared is not None and declared.isdigit():
-            if int(declared) > self.max_bytes:
-                await self._refuse(send)
-                return
-            await self.app(scope, receive, send)
-            return
-        messages: list[Message] = []
-        received = 0
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                await self._refuse(send)
-                return
-            if not message.get("more_body", False):
-                break
-
-        async def replay() -> Message:
-            return messages.pop(0) if messages else await receive()
-
-        await self.app(scope, replay, send)
-
-    async def _refuse(self, send: Send) -> None:
-        await _answer(send, 413, "body", f"is larger than {self.max_bytes} bytes")
-
-
-class RefuseControlCharacters:
-    """Answer 422 when the path or query string carries control characters.
-
-    Path and query values reach SQL as bound parameters, but PostgreSQL rejects a NUL
-    character in any text, which would otherwise surface as a server error.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            query = unquote(scope.get("query_string", b"").decode("latin-1"))
-            if has_control_characters(scope["path"]) or has_control_characters(query):
-                body = json.dumps({"errors": {"request": ["contains control characters"]}})
-                await send(
-                    {
-                        "type": "http.response.start",
-                        "status": 422,
-                        "headers": [(b"content-type", b"application/json")],
-                    }
-                )
-                await send({"type": "http.response.body", "body": body.encode()})
-                return
-        await self.app(scope, receive, send)
-
+Header = tuple[bytes, bytes]
 
 # Nothing the API answers is meant to run scripts, load anything or sit in a frame.
 STRICT_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
@@ -158,6 +41,7 @@ PAGE_POLICY = (
 )
 # Answers that are data, never pages.
 DATA_PATHS = ("/api/", "/healthz", "/readyz", "/metrics")
+STRICT_TRANSPORT_SECURITY = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
 def policy_for(path: str, docs_paths: frozenset[str]) -> str:
@@ -168,36 +52,155 @@ def policy_for(path: str, docs_paths: frozenset[str]) -> str:
     return PAGE_POLICY
 
 
-class SecurityHeaders:
-    """Headers that keep browsers from misreading or framing any response.
+def security_headers(policy: str) -> tuple[Header, ...]:
+    """Headers that keep browsers from misreading or framing an answer."""
+    return (
+        (b"content-security-policy", policy.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        (b"x-frame-options", b"DENY"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+    )
+
+
+class EveryAnswer:
+    """Stamps every answer with its request id and security headers, then logs and counts it.
 
     ``Content-Security-Policy`` is strictest on data, looser on the site's pages (see
-    ``PAGE_POLICY``) and on the API docs; HTTPS requests
-    also get ``Strict-Transport-Security``.
+    ``PAGE_POLICY``) and on the API docs; HTTPS requests also get
+    ``Strict-Transport-Security``. The log line and the metrics are
+    ``pressroom.api.observability``'s.
     """
 
     def __init__(self, app: ASGIApp, docs_paths: frozenset[str]) -> None:
         self.app = app
         self.docs_paths = docs_paths
+        # Built once: the same few headers go out with every answer.
+        self._headers = {
+            policy: security_headers(policy) for policy in (STRICT_POLICY, DOCS_POLICY, PAGE_POLICY)
+        }
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = policy_for(scope["path"], self.docs_paths)
-        extra = [
-            (b"content-security-policy", policy.encode()),
-            (b"x-content-type-options", b"nosniff"),
-            (b"referrer-policy", b"strict-origin-when-cross-origin"),
-            (b"x-frame-options", b"DENY"),
-            (b"cross-origin-opener-policy", b"same-origin"),
+        request_id = observability.request_id(scope)
+        stamp = [
+            *self._headers[policy_for(scope["path"], self.docs_paths)],
+            (b"x-request-id", request_id.encode()),
         ]
         if scope.get("scheme") == "https":
-            extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+            stamp.append(STRICT_TRANSPORT_SECURITY)
+        started = time.perf_counter()
+        status = 500  # if the app fails before it answers
 
-        async def with_headers(message: Message) -> None:
+        async def stamped(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *extra]
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), *stamp]
             await send(message)
 
-        await self.app(scope, receive, with_headers)
+        try:
+            await self.app(scope, receive, stamped)
+        finally:
+            observability.record(scope, status, time.perf_counter() - started, request_id)
+
+
+async def _answer(
+    send: Send, status: int, field: str, message: str, headers: tuple[Header, ...] = ()
+) -> None:
+    body = json.dumps({"errors": {field: [message]}}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), *headers],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+_WITHOUT_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class RequestLimits:
+    """Refuses, in the API's envelope, what no endpoint should have to check, and stops a
+    request that runs too long.
+
+    - Control characters in the path or query string: 422. Their values reach SQL as
+      bound parameters, but PostgreSQL rejects a NUL character in any text, which would
+      otherwise surface as a server error.
+    - A body larger than ``max_bytes``: 413. A declared Content-Length over the limit is
+      refused before anything is read. A body sent without one is read up to the limit
+      first and handed on only if it fits, so an endpoint never sees, let alone stores,
+      part of an oversized body.
+    - A request still running after ``seconds`` (0: no limit) is cancelled: its
+      transaction is rolled back and its connection closed, so a worker is never held
+      forever. It answers 503 with ``Retry-After``; a response already under way is cut.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int, seconds: float, retry_after: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.seconds = seconds
+        self.retry_after = str(retry_after).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query = unquote(scope.get("query_string", b"").decode("latin-1"))
+        if has_control_characters(scope["path"]) or has_control_characters(query):
+            await _answer(send, 422, "request", "contains control characters")
+            return
+        receive_body = await self._body_within_limit(scope, receive)
+        if receive_body is None:
+            await _answer(send, 413, "body", f"is larger than {self.max_bytes} bytes")
+            return
+        if not self.seconds:
+            await self.app(scope, receive_body, send)
+            return
+        await self._within_time(scope, receive_body, send)
+
+    async def _body_within_limit(self, scope: Scope, receive: Receive) -> Receive | None:
+        """Where the app reads the body from, or None when it is over the limit."""
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is None and scope["method"] in _WITHOUT_BODY:
+            return receive  # nothing reads such a body
+        if declared is not None and declared.isdigit():
+            return None if int(declared) > self.max_bytes else receive
+        messages: list[Message] = []
+        received = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                return None
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else await receive()
+
+        return replay
+
+    async def _within_time(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            async with asyncio.timeout(self.seconds):
+                await self.app(scope, receive, watched_send)
+        except TimeoutError:
+            if started:
+                raise
+            message = f"took longer than {self.seconds:g} seconds"
+            await _answer(send, 503, "request", message, ((b"retry-after", self.retry_after),))

@@ -16,7 +16,6 @@ import json
 import logging
 import random
 import re
-import time
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -26,7 +25,7 @@ from prometheus_client.core import REGISTRY, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 access_log = logging.getLogger("pressroom.access")
 
@@ -40,7 +39,8 @@ LATENCY = Histogram(
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
-def _request_id(scope: Scope) -> str:
+def request_id(scope: Scope) -> str:
+    """The client's own request id when it looks like one, else a new one."""
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
             given = str(value.decode("latin-1"))
@@ -65,66 +65,28 @@ def _latency_of(method: str, route: str) -> Histogram:
 
 
 def _route_of(scope: Scope) -> str:
-    """The route template, not the path: one series per endpoint, not one per slug.
-
-    The matched route knows its template without the prefix its router was included
-    under; the prefix is whatever precedes the template filled with this request's values.
-    """
-    template = getattr(scope.get("route"), "path", None)
-    if not template:
-        return "unmatched"
-    try:
-        filled = str(template).format(**scope.get("path_params", {}))
-    except (KeyError, IndexError, ValueError):
-        return str(template)
-    path = str(scope["path"])
-    prefix = path[: -len(filled)] if filled and path.endswith(filled) else ""
-    return prefix + str(template)
+    """The route template, not the path: one series per endpoint, not one per slug. (The
+    app's routes are all its own, with their full paths, none in a mounted sub-app.)"""
+    return getattr(scope.get("route"), "path", None) or "unmatched"
 
 
-class RequestLog:
-    """Logs and counts every request, with the time it took, once it is answered."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request_id = _request_id(scope)
-        started = time.perf_counter()
-        status = 500  # if the app fails before it answers
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [
-                    *message.get("headers", []),
-                    (b"x-request-id", request_id.encode()),
-                ]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            elapsed = time.perf_counter() - started
-            route = _route_of(scope)
-            _requests_of(scope["method"], route, str(status)).inc()
-            _latency_of(scope["method"], route).observe(elapsed)
-            if access_log.isEnabledFor(logging.INFO):  # no JSON built for a silenced log
-                access_log.info(
-                    json.dumps(
-                        {
-                            "method": scope["method"],
-                            "path": scope["path"],
-                            "status": status,
-                            "duration_ms": round(elapsed * 1000, 2),
-                            "request_id": request_id,
-                        }
-                    )
-                )
+def record(scope: Scope, status: int, seconds: float, request_id: str) -> None:
+    """Log and count an answered request (``pressroom.api.middleware.EveryAnswer``)."""
+    route = _route_of(scope)
+    _requests_of(scope["method"], route, str(status)).inc()
+    _latency_of(scope["method"], route).observe(seconds)
+    if access_log.isEnabledFor(logging.INFO):  # no JSON built for a silenced log
+        access_log.info(
+            json.dumps(
+                {
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round(seconds * 1000, 2),
+                    "request_id": request_id,
+                }
+            )
+        )
 
 
 class PoolCollector(Collector):
