@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -46,15 +46,16 @@ class RequestSessions:
         """Reads and writes from one sessionmaker, e.g. one joined to a test's transaction."""
         return cls(factory, factory)
 
-    @asynccontextmanager
-    async def read_connection(self) -> AsyncIterator[AsyncConnection]:
+    def read_connection(self) -> AbstractAsyncContextManager[AsyncConnection]:
         """A read's connection, in autocommit on the read engine: Core statements only."""
         if self.read_engine is None:
-            async with self.read() as session:
-                yield await session.connection()
-            return
-        async with self.read_engine.connect() as connection:
-            yield connection
+            return self._read_session_connection()
+        return self.read_engine.connect()  # itself, not wrapped: it is entered on every read
+
+    @asynccontextmanager
+    async def _read_session_connection(self) -> AsyncIterator[AsyncConnection]:
+        async with self.read() as session:
+            yield await session.connection()
 
 
 @contextmanager
