@@ -65,8 +65,10 @@ def _latency_of(method: str, route: str) -> Histogram:
 
 
 def _route_of(scope: Scope) -> str:
-    """The route template, not the path: one series per endpoint, not one per slug. (The
-    app's routes are all its own, with their full paths, none in a mounted sub-app.)"""
+    """The route template, not the path: one series per endpoint, not one per slug.
+
+    Every route of the app is declared with its full path (no router adds a prefix to
+    it); the static files count as their mount, ``/static``."""
     return getattr(scope.get("route"), "path", None) or "unmatched"
 
 
