@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from prometheus_client import Counter
@@ -38,35 +39,28 @@ def install_slow_query_log(engine: Engine, threshold_ms: float) -> None:
     """
     dialect = engine.dialect
 
-    def logged_if_slow(statement: str, started: float) -> None:
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        if elapsed_ms >= threshold_ms:
-            SLOW_QUERIES.inc()
-            logger.warning("slow query (%.1f ms): %s", elapsed_ms, _shorten(statement))
+    def executed_and_timed(statement: str, execute: Callable[..., None], *args: Any) -> bool:
+        started = time.perf_counter()
+        try:
+            execute(*args)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            if elapsed_ms >= threshold_ms:
+                SLOW_QUERIES.inc()
+                logger.warning("slow query (%.1f ms): %s", elapsed_ms, _shorten(statement))
+        return True  # executed here: the dialect does not execute it again
 
     @event.listens_for(engine, "do_execute")
     def _execute(cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
-        started = time.perf_counter()
-        try:
-            dialect.do_execute(cursor, statement, parameters, context)
-        finally:
-            logged_if_slow(statement, started)
-        return True  # executed here
+        args = (cursor, statement, parameters, context)
+        return executed_and_timed(statement, dialect.do_execute, *args)
 
     @event.listens_for(engine, "do_execute_no_params")
     def _execute_no_params(cursor: Any, statement: str, context: Any) -> bool:
-        started = time.perf_counter()
-        try:
-            dialect.do_execute_no_params(cursor, statement, context)
-        finally:
-            logged_if_slow(statement, started)
-        return True
+        args = (cursor, statement, context)
+        return executed_and_timed(statement, dialect.do_execute_no_params, *args)
 
     @event.listens_for(engine, "do_executemany")
     def _execute_many(cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
-        started = time.perf_counter()
-        try:
-            dialect.do_executemany(cursor, statement, parameters, context)
-        finally:
-            logged_if_slow(statement, started)
-        return True
+        args = (cursor, statement, parameters, context)
+        return executed_and_timed(statement, dialect.do_executemany, *args)
