@@ -1,5 +1,6 @@
 """A PostgreSQL server of the test's own, on a free loopback port, that it may stop and
-start at will: ``initdb`` into a temporary folder, ``pg_ctl`` to run it.
+start at will: ``initdb`` into a temporary folder, ``pg_ctl`` to run it; and a PgBouncer
+of its own in front of it.
 
 PostgreSQL refuses to run as root, so under root every command runs as the ``postgres``
 system user (which the Debian package creates), in a folder that user owns.
@@ -12,9 +13,11 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 SYSTEM_USER = "postgres"
@@ -94,4 +97,66 @@ class ThrowawayPostgres:
     def remove(self) -> None:
         with contextlib.suppress(CannotRun):  # not running
             self.stop("immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ThrowawayPgBouncer:
+    """PgBouncer in transaction mode on a free loopback port, in front of ``postgres``.
+
+    It lends each transaction one of ``server_connections`` server connections, in turn,
+    so consecutive transactions of one client land on different server connections. Like
+    PostgreSQL, it refuses to run as root: under root it runs as the ``postgres`` user.
+    """
+
+    def __init__(self, postgres: ThrowawayPostgres, server_connections: int = 2) -> None:
+        found = shutil.which("pgbouncer") or shutil.which("pgbouncer", path="/usr/sbin")
+        if not found:
+            raise CannotRun("no pgbouncer (apt-get install pgbouncer)")
+        self.binary = found
+        self.as_root = postgres.as_root
+        self.folder = Path(tempfile.mkdtemp(prefix="pressroom-pgbouncer-"))
+        self.port = _free_port()
+        self.config = self.folder / "pgbouncer.ini"
+        settings = {
+            "listen_addr": "127.0.0.1",
+            "listen_port": self.port,
+            "unix_socket_dir": "",
+            "auth_type": "trust",
+            "auth_file": self.folder / "users.txt",
+            "pool_mode": "transaction",
+            "default_pool_size": server_connections,
+            # Lend server connections in turn, not the last one freed: a client's next
+            # transaction goes to another one, as under a busy production pooler.
+            "server_round_robin": 1,
+            "max_client_conn": 200,
+            "logfile": self.folder / "pgbouncer.log",
+            "pidfile": self.folder / "pgbouncer.pid",
+        }
+        lines = ["[databases]", f"* = host=127.0.0.1 port={postgres.port}", "[pgbouncer]"]
+        lines += [f"{name} = {value}" for name, value in settings.items()]
+        self.config.write_text("\n".join(lines) + "\n")
+        (self.folder / "users.txt").write_text('"postgres" ""\n')
+        if self.as_root:
+            owner = pwd.getpwnam(SYSTEM_USER)
+            for path in (self.folder, *self.folder.iterdir()):
+                os.chown(path, owner.pw_uid, owner.pw_gid)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def start(self) -> None:
+        command = [self.binary, "-d", *(["-u", SYSTEM_USER] if self.as_root else [])]
+        done = subprocess.run([*command, str(self.config)], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise CannotRun(f"pgbouncer failed: {done.stderr.strip() or done.stdout.strip()}")
+        for _ in range(100):  # it forks into the background: wait until it listens
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
+                return
+            time.sleep(0.05)
+        raise CannotRun(f"pgbouncer did not listen on port {self.port}")
+
+    def remove(self) -> None:
+        pidfile = self.folder / "pgbouncer.pid"
+        with contextlib.suppress(OSError, ValueError):
+            os.kill(int(pidfile.read_text()), signal.SIGTERM)
         shutil.rmtree(self.folder, ignore_errors=True)

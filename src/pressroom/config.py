@@ -25,6 +25,12 @@ class Settings(BaseSettings):
         description="Where read requests go (a read replica or its pooler); "
         "default: the database URL.",
     )
+    transaction_pooler: bool = Field(
+        False,
+        description="The PostgreSQL URLs lead to a pooler in transaction mode (PgBouncer): "
+        "no prepared statements kept between transactions, no settings sent when a "
+        "connection opens.",
+    )
     data_dir: Path = Field(
         Path("var"), description="Folder for the embedded database and generated secrets."
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
@@ -33,10 +34,33 @@ def _engine_options(url: URL, settings: Settings) -> dict[str, Any]:
         # MySQL closes idle connections after wait_timeout; replace them first.
         options["pool_recycle"] = settings.pool_recycle
     if backend is Backend.POSTGRESQL and url.get_driver_name() == "asyncpg":
+        # A pooler keeps each client's TimeZone and sets it on the server connection it lends.
         options["connect_args"] = {"server_settings": {"timezone": "UTC"}}
+    if backend is Backend.POSTGRESQL and settings.transaction_pooler:
+        options["connect_args"] = options.get("connect_args", {}) | _unprepared(url)
     if backend is Backend.MYSQL:
         options["connect_args"] = {"charset": "utf8mb4"}
     return options
+
+
+def _unprepared(url: URL) -> dict[str, Any]:
+    """Driver options for a pooler in transaction mode (PgBouncer), which lends a different
+    server connection to each transaction: a statement prepared in one is unknown in the
+    next, and a name one client gave may already be taken there by another."""
+    if url.get_driver_name() == "asyncpg":
+        return {
+            # Neither asyncpg nor SQLAlchemy's adapter keeps statements prepared: asyncpg
+            # then parses each again in the same message sequence that runs it.
+            "statement_cache_size": 0,
+            "prepared_statement_cache_size": 0,
+            # The adapter still names the statement it prepares; a name of its own each time.
+            "prepared_statement_name_func": _unique_statement_name,
+        }
+    return {"prepare_threshold": None}  # psycopg: never prepare on the server
+
+
+def _unique_statement_name() -> str:
+    return f"__pressroom_{uuid4().hex}__"
 
 
 def _ensure_sqlite_folder(url: URL) -> None:
@@ -120,8 +144,12 @@ def create_sync_engine(settings: Settings, url: str | URL | None = None) -> Engi
 # MySQL right after. SQLite has no such setting; the request timeout still answers.
 
 
-def _with_statement_timeout(url: URL, options: dict[str, Any], ms: int) -> dict[str, Any]:
-    if not ms or backend_of(url) is not Backend.POSTGRESQL:
+def _with_statement_timeout(
+    url: URL, options: dict[str, Any], ms: int, transaction_pooler: bool
+) -> dict[str, Any]:
+    # A pooler in transaction mode refuses settings sent at connection start-up: behind
+    # one, the limit belongs to the database role (see the README).
+    if not ms or backend_of(url) is not Backend.POSTGRESQL or transaction_pooler:
         return options
     connect_args = dict(options.get("connect_args", {}))
     server_settings = dict(connect_args.get("server_settings", {}))
@@ -146,7 +174,9 @@ def _create_web_engine(
     url: URL, settings: Settings, sqlite_begin: str, **extra: Any
 ) -> AsyncEngine:
     timeout_ms = settings.statement_timeout_ms
-    options = _with_statement_timeout(url, _engine_options(url, settings) | extra, timeout_ms)
+    options = _with_statement_timeout(
+        url, _engine_options(url, settings) | extra, timeout_ms, settings.transaction_pooler
+    )
     engine = create_async_engine(url, **options)
     if timeout_ms and backend_of(url) is Backend.MYSQL:
         _limit_mysql_statements(engine.sync_engine, timeout_ms)
@@ -177,8 +207,14 @@ def create_async_read_engine(settings: Settings) -> AsyncEngine:
     ping in a transaction of its own when the connection is not in autocommit). On SQLite,
     where a transaction costs no round trip, reads keep deferred transactions, so they
     never queue behind the writers' ``BEGIN IMMEDIATE``.
+
+    Behind a pooler in transaction mode, reads open transactions too: the driver prepares
+    a statement in one round trip and runs it in the next, and only a transaction keeps
+    the pooler from lending the second to another server connection.
     """
     target = async_url(settings.read_database_url or settings.database_url)
-    if backend_of(target) is Backend.SQLITE:
+    if backend_of(target) is Backend.SQLITE or (
+        settings.transaction_pooler and backend_of(target) is Backend.POSTGRESQL
+    ):
         return _create_web_engine(target, settings, SQLITE_BEGIN_DEFERRED)
     return _create_web_engine(target, settings, SQLITE_BEGIN_DEFERRED, isolation_level="AUTOCOMMIT")
