@@ -28,8 +28,7 @@ class Settings(BaseSettings):
     transaction_pooler: bool = Field(
         False,
         description="The PostgreSQL URLs lead to a pooler in transaction mode (PgBouncer): "
-        "no prepared statements kept between transactions, no settings sent when a "
-        "connection opens.",
+        "no statement prepared under a name, no settings sent when a connection opens.",
     )
     data_dir: Path = Field(
         Path("var"), description="Folder for the embedded database and generated secrets."

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL
@@ -44,23 +43,18 @@ def _engine_options(url: URL, settings: Settings) -> dict[str, Any]:
 
 
 def _unprepared(url: URL) -> dict[str, Any]:
-    """Driver options for a pooler in transaction mode (PgBouncer), which lends a different
-    server connection to each transaction: a statement prepared in one is unknown in the
-    next, and a name one client gave may already be taken there by another."""
+    """Driver options for a pooler in transaction mode (PgBouncer), which lends each
+    transaction, or each statement outside one, whichever server connection is free: a
+    statement prepared on one is unknown on the next, and a name one worker gave may
+    already be taken there by another's."""
     if url.get_driver_name() == "asyncpg":
-        return {
-            # Neither asyncpg nor SQLAlchemy's adapter keeps statements prepared: asyncpg
-            # then parses each again in the same message sequence that runs it.
-            "statement_cache_size": 0,
-            "prepared_statement_cache_size": 0,
-            # The adapter still names the statement it prepares; a name of its own each time.
-            "prepared_statement_name_func": _unique_statement_name,
-        }
+        # Without its statement cache, asyncpg leaves the statements it prepares unnamed
+        # and parses each again in the very message sequence that binds and runs it:
+        # nothing depends on an earlier round trip, and nothing is left behind on a server
+        # connection. SQLAlchemy's adapter still keeps each statement's description, so a
+        # statement it has seen costs one round trip, as it does without a pooler.
+        return {"statement_cache_size": 0}
     return {"prepare_threshold": None}  # psycopg: never prepare on the server
-
-
-def _unique_statement_name() -> str:
-    return f"__pressroom_{uuid4().hex}__"
 
 
 def _ensure_sqlite_folder(url: URL) -> None:
@@ -207,14 +201,8 @@ def create_async_read_engine(settings: Settings) -> AsyncEngine:
     ping in a transaction of its own when the connection is not in autocommit). On SQLite,
     where a transaction costs no round trip, reads keep deferred transactions, so they
     never queue behind the writers' ``BEGIN IMMEDIATE``.
-
-    Behind a pooler in transaction mode, reads open transactions too: the driver prepares
-    a statement in one round trip and runs it in the next, and only a transaction keeps
-    the pooler from lending the second to another server connection.
     """
     target = async_url(settings.read_database_url or settings.database_url)
-    if backend_of(target) is Backend.SQLITE or (
-        settings.transaction_pooler and backend_of(target) is Backend.POSTGRESQL
-    ):
+    if backend_of(target) is Backend.SQLITE:
         return _create_web_engine(target, settings, SQLITE_BEGIN_DEFERRED)
     return _create_web_engine(target, settings, SQLITE_BEGIN_DEFERRED, isolation_level="AUTOCOMMIT")
