@@ -47,14 +47,16 @@ class ThrowawayPostgres:
     def __init__(self) -> None:
         self.bin = _binaries()
         self.as_root = os.geteuid() == 0
+        # Who runs the servers and owns their folders under root; None: this user.
+        self.owner: pwd.struct_passwd | None = None
         if self.as_root:
             try:
-                owner = pwd.getpwnam(SYSTEM_USER)
+                self.owner = pwd.getpwnam(SYSTEM_USER)
             except KeyError:
                 raise CannotRun(f"running as root and there is no {SYSTEM_USER!r} user") from None
         self.folder = Path(tempfile.mkdtemp(prefix="pressroom-pg-"))
-        if self.as_root:
-            os.chown(self.folder, owner.pw_uid, owner.pw_gid)
+        if self.owner is not None:
+            os.chown(self.folder, self.owner.pw_uid, self.owner.pw_gid)
         self.data = self.folder / "data"
         self.port = _free_port()
         self._run(
@@ -113,7 +115,7 @@ class ThrowawayPgBouncer:
         if not found:
             raise CannotRun("no pgbouncer (apt-get install pgbouncer)")
         self.binary = found
-        self.as_root = postgres.as_root
+        self.owner = postgres.owner
         self.folder = Path(tempfile.mkdtemp(prefix="pressroom-pgbouncer-"))
         self.port = _free_port()
         self.config = self.folder / "pgbouncer.ini"
@@ -136,16 +138,16 @@ class ThrowawayPgBouncer:
         lines += [f"{name} = {value}" for name, value in settings.items()]
         self.config.write_text("\n".join(lines) + "\n")
         (self.folder / "users.txt").write_text('"postgres" ""\n')
-        if self.as_root:
-            owner = pwd.getpwnam(SYSTEM_USER)
+        if self.owner is not None:
             for path in (self.folder, *self.folder.iterdir()):
-                os.chown(path, owner.pw_uid, owner.pw_gid)
+                os.chown(path, self.owner.pw_uid, self.owner.pw_gid)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
     def start(self) -> None:
-        command = [self.binary, "-d", *(["-u", SYSTEM_USER] if self.as_root else [])]
+        as_owner = ["-u", self.owner.pw_name] if self.owner is not None else []
+        command = [self.binary, "-d", *as_owner]
         done = subprocess.run([*command, str(self.config)], capture_output=True, text=True)
         if done.returncode != 0:
             raise CannotRun(f"pgbouncer failed: {done.stderr.strip() or done.stdout.strip()}")

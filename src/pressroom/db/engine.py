@@ -139,11 +139,12 @@ def create_sync_engine(settings: Settings, url: str | URL | None = None) -> Engi
 
 
 def _with_statement_timeout(
-    url: URL, options: dict[str, Any], ms: int, transaction_pooler: bool
+    url: URL, options: dict[str, Any], settings: Settings
 ) -> dict[str, Any]:
+    ms = settings.statement_timeout_ms
     # A pooler in transaction mode refuses settings sent at connection start-up: behind
     # one, the limit belongs to the database role (see the README).
-    if not ms or backend_of(url) is not Backend.POSTGRESQL or transaction_pooler:
+    if not ms or backend_of(url) is not Backend.POSTGRESQL or settings.transaction_pooler:
         return options
     connect_args = dict(options.get("connect_args", {}))
     server_settings = dict(connect_args.get("server_settings", {}))
@@ -168,9 +169,7 @@ def _create_web_engine(
     url: URL, settings: Settings, sqlite_begin: str, **extra: Any
 ) -> AsyncEngine:
     timeout_ms = settings.statement_timeout_ms
-    options = _with_statement_timeout(
-        url, _engine_options(url, settings) | extra, timeout_ms, settings.transaction_pooler
-    )
+    options = _with_statement_timeout(url, _engine_options(url, settings) | extra, settings)
     engine = create_async_engine(url, **options)
     if timeout_ms and backend_of(url) is Backend.MYSQL:
         _limit_mysql_statements(engine.sync_engine, timeout_ms)
