@@ -1,6 +1,7 @@
 """A PostgreSQL server of the test's own, on a free loopback port, that it may stop and
-start at will: ``initdb`` into a temporary folder, ``pg_ctl`` to run it; and a PgBouncer
-of its own in front of it.
+start at will: ``initdb`` into a temporary folder, ``pg_ctl`` to run it; a streaming
+standby of it, a read replica that lags as much as the test asks; and a PgBouncer of its
+own in front of it.
 
 PostgreSQL refuses to run as root, so under root every command runs as the ``postgres``
 system user (which the Debian package creates), in a folder that user owns.
@@ -30,7 +31,7 @@ class CannotRun(RuntimeError):
 def _binaries() -> Path:
     found = shutil.which("pg_ctl")
     if found:
-        return Path(found).parent
+        return Path(found).resolve().parent  # past a link to it, to the other programs
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     if not candidates:
         raise CannotRun("no pg_ctl on PATH or under /usr/lib/postgresql")
@@ -44,8 +45,11 @@ def _free_port() -> int:
 
 
 class ThrowawayPostgres:
-    def __init__(self) -> None:
+    """A server of its own; ``settings`` are passed to it as ``-c name=value`` each start."""
+
+    def __init__(self, settings: dict[str, str] | None = None) -> None:
         self.bin = _binaries()
+        self.settings = settings or {}
         self.as_root = os.geteuid() == 0
         # Who runs the servers and owns their folders under root; None: this user.
         self.owner: pwd.struct_passwd | None = None
@@ -59,6 +63,9 @@ class ThrowawayPostgres:
             os.chown(self.folder, self.owner.pw_uid, self.owner.pw_gid)
         self.data = self.folder / "data"
         self.port = _free_port()
+        self._create_data()
+
+    def _create_data(self) -> None:
         self._run(
             "initdb",
             "-D",
@@ -89,8 +96,16 @@ class ThrowawayPostgres:
             f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
             " -c max_connections=100"
         )
+        options += "".join(f" -c {name}={value}" for name, value in self.settings.items())
         log = str(self.folder / "server.log")
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", log, "-w", "start")
+
+    def configure(self, **settings: str) -> None:
+        """``ALTER SYSTEM SET`` each of ``settings``, then reload, on the running server."""
+        for name, value in settings.items():
+            quoted = value.replace("'", "''")
+            _query(self.port, f"ALTER SYSTEM SET {name} = '{quoted}'")
+        _query(self.port, "SELECT pg_reload_conf()")
 
     def stop(self, mode: str = "fast") -> None:
         """``fast``: a clean shutdown; ``immediate``: as if the server crashed."""
@@ -100,6 +115,43 @@ class ThrowawayPostgres:
         with contextlib.suppress(CannotRun):  # not running
             self.stop("immediate")
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class ThrowawayStandby(ThrowawayPostgres):
+    """A hot standby of ``primary``, fed by streaming replication: ``pg_basebackup -R`` of
+    the running primary, then recovery for good. It applies what it receives no sooner
+    than ``apply_delay_ms`` after the primary committed it, so a read sent to it right
+    after a write misses that write, unless the primary waited for the standby to apply
+    it (``synchronous_commit = remote_apply`` with the standby named in the primary's
+    ``synchronous_standby_names``, as ``walreceiver``: it has no name of its own)."""
+
+    def __init__(self, primary: ThrowawayPostgres, apply_delay_ms: int = 0) -> None:
+        self.primary = primary
+        super().__init__({"recovery_min_apply_delay": f"{apply_delay_ms}ms"})
+
+    def _create_data(self) -> None:
+        self._run(
+            "pg_basebackup",
+            *("-h", "127.0.0.1", "-p", str(self.primary.port), "-U", "postgres"),
+            *("-D", str(self.data), "-R", "-X", "stream", "--no-sync"),
+        )
+
+    def caught_up(self, timeout: float = 30) -> None:
+        """Wait until this standby has applied everything the primary has written so far."""
+        target = _query(self.primary.port, "SELECT pg_current_wal_lsn()")
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if _query(self.port, f"SELECT pg_last_wal_replay_lsn() >= '{target}'") == "t":
+                return
+            time.sleep(0.05)
+        raise CannotRun(f"the standby did not catch up with {target} in {timeout} s")
+
+
+def _query(port: int, sql: str) -> str:
+    """One value from a server of these, by psql (the tests' drivers stay out of it)."""
+    psql = _binaries() / "psql"
+    command = [str(psql), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-Atc", sql]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
 
 
 class ThrowawayPgBouncer:

@@ -21,6 +21,7 @@ from pressroom.comments.endpoints import router as comments_router
 from pressroom.config import Settings, get_settings
 from pressroom.db.deps import DbSession
 from pressroom.db.engine import create_async_db_engine, create_async_read_engine
+from pressroom.db.replicas import warn_unless_reads_see_writes
 from pressroom.db.session import RequestSessions
 from pressroom.db.urls import backend_of
 from pressroom.feeds.endpoints import router as feeds_router
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, settle_heap: bool = False) -
         read_engine = create_async_read_engine(settings)
         app.state.sessions = RequestSessions.on(engine, read_engine)
         observability.POOLS.watch({"write": engine, "read": read_engine})
+        await warn_unless_reads_see_writes(engine, settings)
         if settle_heap:
             heap.settle_after_start_up()
         try:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from pressroom.config import Settings
 from pressroom.db.events import install_slow_query_log
+from pressroom.db.replicas import REMOTE_APPLY, reads_elsewhere
 from pressroom.db.urls import Backend, async_url, backend_of, sync_url
 
 
@@ -133,22 +134,30 @@ def create_sync_engine(settings: Settings, url: str | URL | None = None) -> Engi
     return engine
 
 
-# A web request's statements stop after PRESSROOM_STATEMENT_TIMEOUT_MS, so a slow query
-# cannot hold a worker forever: PostgreSQL is told when the connection opens, MariaDB and
-# MySQL right after. SQLite has no such setting; the request timeout still answers.
+# What a web connection to PostgreSQL sets when it opens, at no cost in round trips:
+# - statement_timeout: a request's statements stop after PRESSROOM_STATEMENT_TIMEOUT_MS,
+#   so a slow query cannot hold a worker forever. MariaDB and MySQL are told right after
+#   connecting; SQLite has no such setting, and the request timeout still answers.
+# - synchronous_commit = remote_apply, on the writes' connections when reads go to a
+#   replica: a commit returns once the replica shows it (see pressroom.db.replicas).
+# A pooler in transaction mode refuses settings sent at start-up: behind one, they belong
+# to the database role (see the README).
 
 
-def _with_statement_timeout(
-    url: URL, options: dict[str, Any], settings: Settings
+def _with_server_settings(
+    url: URL, options: dict[str, Any], settings: Settings, *, for_writes: bool
 ) -> dict[str, Any]:
-    ms = settings.statement_timeout_ms
-    # A pooler in transaction mode refuses settings sent at connection start-up: behind
-    # one, the limit belongs to the database role (see the README).
-    if not ms or backend_of(url) is not Backend.POSTGRESQL or settings.transaction_pooler:
+    if backend_of(url) is not Backend.POSTGRESQL or settings.transaction_pooler:
+        return options
+    wanted: dict[str, str] = {}
+    if settings.statement_timeout_ms:
+        wanted["statement_timeout"] = str(settings.statement_timeout_ms)
+    if for_writes and reads_elsewhere(settings):
+        wanted["synchronous_commit"] = REMOTE_APPLY
+    if not wanted:
         return options
     connect_args = dict(options.get("connect_args", {}))
-    server_settings = dict(connect_args.get("server_settings", {}))
-    server_settings["statement_timeout"] = str(ms)
+    server_settings = dict(connect_args.get("server_settings", {})) | wanted
     return options | {"connect_args": connect_args | {"server_settings": server_settings}}
 
 
@@ -166,10 +175,11 @@ def _limit_mysql_statements(engine: Engine, ms: int) -> None:
 
 
 def _create_web_engine(
-    url: URL, settings: Settings, sqlite_begin: str, **extra: Any
+    url: URL, settings: Settings, sqlite_begin: str, *, for_writes: bool, **extra: Any
 ) -> AsyncEngine:
     timeout_ms = settings.statement_timeout_ms
-    options = _with_statement_timeout(url, _engine_options(url, settings) | extra, settings)
+    options = _engine_options(url, settings) | extra
+    options = _with_server_settings(url, options, settings, for_writes=for_writes)
     engine = create_async_engine(url, **options)
     if timeout_ms and backend_of(url) is Backend.MYSQL:
         _limit_mysql_statements(engine.sync_engine, timeout_ms)
@@ -186,9 +196,9 @@ def create_async_db_engine(settings: Settings, url: str | URL | None = None) -> 
         # process's writers queue for it in order, in the pool, instead of each polling
         # the database's lock, where a newcomer can keep overtaking one that has waited.
         return _create_web_engine(
-            target, settings, SQLITE_BEGIN_FOR_WRITES, pool_size=1, max_overflow=0
+            target, settings, SQLITE_BEGIN_FOR_WRITES, for_writes=True, pool_size=1, max_overflow=0
         )
-    return _create_web_engine(target, settings, SQLITE_BEGIN_FOR_WRITES)
+    return _create_web_engine(target, settings, SQLITE_BEGIN_FOR_WRITES, for_writes=True)
 
 
 def create_async_read_engine(settings: Settings) -> AsyncEngine:
@@ -203,5 +213,7 @@ def create_async_read_engine(settings: Settings) -> AsyncEngine:
     """
     target = async_url(settings.read_database_url or settings.database_url)
     if backend_of(target) is Backend.SQLITE:
-        return _create_web_engine(target, settings, SQLITE_BEGIN_DEFERRED)
-    return _create_web_engine(target, settings, SQLITE_BEGIN_DEFERRED, isolation_level="AUTOCOMMIT")
+        return _create_web_engine(target, settings, SQLITE_BEGIN_DEFERRED, for_writes=False)
+    return _create_web_engine(
+        target, settings, SQLITE_BEGIN_DEFERRED, for_writes=False, isolation_level="AUTOCOMMIT"
+    )
