@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
@@ -29,6 +30,7 @@ from pressroom.db.base import Base
 from pressroom.db.types import UTCDateTime
 from pressroom.db.urls import Backend
 from pressroom.kit.words import count_words
+from pressroom.models import Article, Comment, Tag, User, article_tags, favorites, follows
 from pressroom.models.search import is_search_object
 from tests.databases import ScratchDatabase
 
@@ -192,4 +194,72 @@ def test_postgresql_keeps_search_vectors_in_their_rows(fresh_database: ScratchDa
             assert connection.scalar(storage_of_the_vector) == "x"  # EXTENDED, the default
     finally:
         migrate.upgrade(config)
+        engine.dispose()
+
+
+def test_going_down_and_up_again_keeps_every_row(fresh_database: ScratchDatabase) -> None:
+    """Down past the revisions that rebuild tables on SQLite (``tags`` in 0003's downgrade,
+    ``failed_sign_ins`` in 0004's) and up again: no row is lost, in any table."""
+    config = migrate.alembic_config(fresh_database.url)
+    migrate.upgrade(config)
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    engine = create_engine(fresh_database.url)
+    tables = ["users", "articles", "tags", "article_tags", "comments", "favorites", "follows"]
+
+    def counts() -> dict[str, int]:
+        with engine.connect() as connection:
+            count = "SELECT count(*) FROM {}".format
+            return {name: connection.scalar(text(count(name))) for name in tables}
+
+    try:
+        with engine.begin() as connection:
+            for n in (1, 2):
+                connection.execute(
+                    insert(User).values(
+                        id=n, email=f"u{n}@example.com", username=f"u{n}", password_hash="x"
+                    )
+                )
+            connection.execute(
+                insert(Article).values(
+                    id=1, slug="kept", title="t", description="d", body="b", author_id=1
+                )
+            )
+            connection.execute(insert(Tag), [{"id": 1, "name": "one"}, {"id": 2, "name": "two"}])
+            links = [{"article_id": 1, "tag_id": tag, "published_at": moment} for tag in (1, 2)]
+            connection.execute(insert(article_tags), links)
+            connection.execute(insert(Comment).values(body="c", article_id=1, author_id=2))
+            connection.execute(insert(favorites).values(user_id=2, article_id=1))
+            connection.execute(insert(follows).values(follower_id=2, followee_id=1))
+        before = counts()
+        migrate.downgrade(config, "0002")
+        after_down = counts()
+        migrate.upgrade(config)
+        after_up = counts()
+    finally:
+        with engine.begin() as connection:  # leave the shared database empty, at head
+            connection.execute(text("DELETE FROM tags"))
+            connection.execute(text("DELETE FROM users"))
+        engine.dispose()
+    two_each = ("users", "tags", "article_tags")
+    assert before == {name: 2 if name in two_each else 1 for name in tables}
+    assert after_down == before
+    assert after_up == before
+
+
+def test_sqlite_migrations_refuse_rows_left_pointing_at_nothing(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'dangling.db'}")
+    try:
+        with engine.connect() as connection, migrate.sqlite_foreign_keys_off(connection):
+            connection.exec_driver_sql("CREATE TABLE parents (id INTEGER PRIMARY KEY)")
+            connection.exec_driver_sql(
+                "CREATE TABLE children (id INTEGER PRIMARY KEY,"
+                " parent_id INTEGER REFERENCES parents (id))"
+            )
+            connection.exec_driver_sql("INSERT INTO parents (id) VALUES (1)")
+            connection.exec_driver_sql("INSERT INTO children (id, parent_id) VALUES (1, 1)")
+            migrate.check_sqlite_foreign_keys(connection)  # all is well
+            connection.exec_driver_sql("DELETE FROM parents")  # no cascade: the keys are off
+            with pytest.raises(migrate.ForeignKeysBroken, match="rows of children point"):
+                migrate.check_sqlite_foreign_keys(connection)
+    finally:
         engine.dispose()

@@ -11,6 +11,7 @@ import pressroom.models  # noqa: F401  (registers every table on the metadata)
 from pressroom.config import get_settings
 from pressroom.db.base import Base
 from pressroom.db.engine import create_sync_engine
+from pressroom.db.migrate import check_sqlite_foreign_keys, sqlite_foreign_keys_off
 from pressroom.models.search import is_search_object
 
 config = context.config
@@ -45,9 +46,12 @@ def run_migrations_offline() -> None:
 
 
 def _run_on(connection: Connection) -> None:
-    context.configure(connection=connection, **_configure_options(connection.dialect.name))
-    with context.begin_transaction():
+    dialect_name = connection.dialect.name
+    context.configure(connection=connection, **_configure_options(dialect_name))
+    with sqlite_foreign_keys_off(connection), context.begin_transaction():
         context.run_migrations()
+        if dialect_name == "sqlite":
+            check_sqlite_foreign_keys(connection)
 
 
 def run_migrations_online() -> None:
