@@ -62,6 +62,31 @@ async def test_duplicate_titles_get_distinct_slugs(
     assert second["slug"].startswith("same-title-")
 
 
+async def test_an_article_titled_feed_is_reachable(
+    client: httpx.AsyncClient, alice: Account, bob: Account
+) -> None:
+    """/api/articles/feed is the reader's feed: no article gets "feed" as its slug."""
+    created = await create(client, alice, title="Feed")
+    slug = created["slug"]
+    assert slug != "feed"
+    assert slug.startswith("feed-")
+    read = await client.get(f"/api/articles/{slug}")
+    assert read.status_code == 200
+    assert read.json()["article"]["title"] == "Feed"
+    liked = await client.post(f"/api/articles/{slug}/favorite", headers=bob.auth)
+    assert liked.status_code == 200
+    said = await client.post(
+        f"/api/articles/{slug}/comments", headers=bob.auth, json={"comment": {"body": "hi"}}
+    )
+    assert said.status_code == 201
+
+    other = await create(client, alice, title="Not yet")
+    retitled = await client.put(
+        f"/api/articles/{other['slug']}", headers=alice.auth, json={"article": {"title": "FEED"}}
+    )
+    assert retitled.json()["article"]["slug"] not in ("feed", slug)
+
+
 @pytest.mark.parametrize("field", ["title", "description", "body"])
 async def test_blank_fields_are_422(client: httpx.AsyncClient, alice: Account, field: str) -> None:
     article = {"title": "t", "description": "d", "body": "b", "tagList": []}
@@ -172,6 +197,20 @@ async def test_update_title_changes_the_slug(client: httpx.AsyncClient, alice: A
     )
     assert response.json()["article"]["slug"] == "second-name"
     assert (await client.get("/api/articles/second-name")).status_code == 200
+
+
+async def test_a_title_that_reads_the_same_keeps_its_slug(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    await create(client, alice, title="Case only")
+    suffixed = await create(client, alice, title="Case only")
+    assert suffixed["slug"].startswith("case-only-")
+    response = await client.put(
+        f"/api/articles/{suffixed['slug']}",
+        headers=alice.auth,
+        json={"article": {"title": "CASE ONLY!"}},
+    )
+    assert response.json()["article"]["slug"] == suffixed["slug"]
 
 
 async def test_errors_come_in_order_401_404_403(

@@ -285,8 +285,10 @@ async def update_article(
             setattr(article, field, value)
     article.updated_at = utc_now()
     await _flush_or_stale(session)
-    # A new title gets a new slug, unless it reads the same (the old slug is this article's).
-    if article.title != old_title and slugify(article.title) != article.slug:
+    # A new title gets a new slug, unless it reads the same: the slug is already made from
+    # it, or from a title with the same words (another case, other punctuation).
+    new_base = slugify(article.title)
+    if article.title != old_title and new_base not in (article.slug, slugify(old_title)):
         await _move_to_a_free_slug(session, article)
     await _follow_tags_and_counts(session, article, was_published_at, data.tagList)
     return await present(session, article.id, viewer)

@@ -10,6 +10,9 @@ from slugify import slugify as _slugify
 MAX_BASE_LENGTH = 200
 SUFFIX_LENGTH = 6
 _SUFFIX_ALPHABET = string.ascii_lowercase + string.digits
+# Paths under /api/articles/ that are not an article's: an article with one of these slugs
+# could never be read, commented on or favorited, so no article gets one.
+RESERVED = frozenset({"feed"})
 
 
 def slugify(text: str, *, fallback: str = "article") -> str:

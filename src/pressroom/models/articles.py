@@ -25,7 +25,7 @@ from pressroom.db.base import Base
 from pressroom.db.dialects import MYSQL_TABLE_OPTIONS, exact_string, long_text
 from pressroom.db.types import UTCDateTime, same_as_created_at
 from pressroom.kit.clock import utc_now
-from pressroom.kit.slugs import slugify, with_suffix
+from pressroom.kit.slugs import RESERVED, slugify, with_suffix
 from pressroom.kit.words import count_words
 from pressroom.models.links import article_tags, favorites
 
@@ -142,7 +142,7 @@ def unique_slug(connection: Connection, title: str) -> str:
     """A slug for ``title`` that no article has yet: the plain form, else a suffixed one."""
     candidate = slugify(title)
     for _ in range(8):
-        taken = connection.scalar(_SLUG_TAKEN, {"slug": candidate})
+        taken = candidate in RESERVED or connection.scalar(_SLUG_TAKEN, {"slug": candidate})
         if not taken:
             return candidate
         candidate = with_suffix(slugify(title))
