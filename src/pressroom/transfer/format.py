@@ -22,7 +22,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from pressroom.api.fields import NoControlCharacters
 from pressroom.articles.schemas import BODY_MAX, TAGS_MAX
@@ -46,7 +46,13 @@ def iso_utc(moment: datetime) -> str:
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:00:00-05:00 is a valid ISO date whose UTC time is past year 9999.
+        raise PydanticCustomError(
+            "datetime_out_of_range", "Outside years 1 to 9999 once its offset is applied"
+        ) from None
 
 
 def _no_edge_spaces(value: str) -> str:
