@@ -42,7 +42,9 @@ PASSWORD_HASH_MAX = 255
 
 def iso_utc(moment: datetime) -> str:
     """``2026-11-24T10:11:12.345678Z``: always six fractional digits, so output is stable."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: %Y leaves years before 1000 unpadded, which no ISO reader takes.
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 def _utc(moment: datetime) -> datetime:
