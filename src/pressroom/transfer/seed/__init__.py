@@ -82,7 +82,10 @@ class SeedPlan:
         if self.anchor.tzinfo is None:
             raise SeedError("the anchor time needs a time zone")
         if self.anchor > utc_now():
-            raise SeedError("--as-of cannot be in the future: the published articles would not be")
+            raise SeedError(
+                "--as-of cannot be in the future: the articles seeded as published "
+                "would not be published yet"
+            )
         earliest = datetime.min.replace(tzinfo=UTC) + timedelta(seconds=rows.LEAD_TIME)
         if self.anchor < earliest:
             raise SeedError(
