@@ -3,7 +3,8 @@
 On a terminal they talk in sentences, tables and progress bars. Piped, they print plain
 figures (one ``name<TAB>value`` line each, or the bare count of affected rows) and stay
 quiet otherwise; ``--json`` prints one JSON object either way. Exit codes: 0 done,
-1 refused or declined, 2 bad input (an unknown author or tag, a bad age or date).
+1 refused or declined, 2 bad input (an unknown author or tag, a bad age or date) or a
+database that cannot be used.
 """
 
 from __future__ import annotations
