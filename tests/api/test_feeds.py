@@ -11,6 +11,8 @@ import feedparser
 import httpx
 import pytest
 
+from pressroom.feeds.documents import entry_id, rfc3339
+from pressroom.models import Article
 from tests.api.conftest import Account, StatementLog
 from tests.api.test_articles import create
 
@@ -266,3 +268,10 @@ async def test_a_feed_reader_reads_every_entry(
             moment = datetime(*entry.published_parsed[:6], tzinfo=UTC)
             stated = datetime.fromisoformat(article["publishedAt"].replace("Z", "+00:00"))
             assert abs(moment - stated) < timedelta(seconds=1)
+
+
+def test_years_before_1000_have_four_digits() -> None:
+    """RFC 3339 and tag: URIs (RFC 4151) both need a four-digit year."""
+    early = datetime(999, 6, 1, 8, 30, 15, 123456, tzinfo=UTC)
+    assert rfc3339(early) == "0999-06-01T08:30:15Z"
+    assert entry_id(BASE, Article(id=7, created_at=early)) == "tag:test,0999-06-01:article:7"

@@ -352,6 +352,36 @@ def test_minimal_article_form(target: Side, tmp_path: Path) -> None:
     assert {line["name"] for line in lines if line["type"] == "tag"} == {"imported", "notes"}
 
 
+def test_years_before_1000_are_written_with_four_digits_and_read_back(
+    source: Side, target: Side, tmp_path: Path
+) -> None:
+    with Session(source.engine) as session, session.begin():
+        make_user(session, username="ann", email="ann@example.org")
+    early = {"title": "Early", "body": "b", "author": "ann", "createdAt": "0999-06-01T00:00:00Z"}
+    code, report = source.import_file(write(tmp_path, json.dumps(early).encode()))
+    assert code == 0, report
+    first = source.export(tmp_path)
+
+    code, report = target.import_file(write(tmp_path, first))
+
+    assert code == 0, report
+    articles = [line for line in records(first) if line["type"] == "article"]
+    assert articles[0]["createdAt"] == "0999-06-01T00:00:00.000000Z"
+    assert target.export(tmp_path) == first
+
+
+def test_a_byte_order_mark_at_the_start_is_ignored(target: Side, tmp_path: Path) -> None:
+    with Session(target.engine) as session, session.begin():
+        make_user(session, username="ann", email="ann@example.org")
+    article = {"title": "Saved on Windows", "body": "b", "author": "ann"}
+    path = write(tmp_path, b"\xef\xbb\xbf" + json.dumps(article).encode() + b"\n")
+
+    code, report = target.import_file(path)
+
+    assert code == 0, report
+    assert report["counts"]["article"] == {"inserted": 1, "unchanged": 0, "skipped": 0}
+
+
 def test_standard_input_and_output(source: Side, target: Side) -> None:
     fill(source.engine)
     exported = source.run("export")

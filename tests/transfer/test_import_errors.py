@@ -79,6 +79,9 @@ LINES: list[tuple[str | dict[str, object], str | None]] = [
     (_comment("s5", "ok"), None),
     (HEADER, "the header belongs on the first line only"),
     (_article("s6", body="b" * 1_000_001), "line longer than 1,000,000 bytes"),
+    # Valid ISO dates whose UTC time falls outside years 1 to 9999.
+    (_article("s7", createdAt="9999-12-31T23:00:00-05:00"), "bad date in 'createdAt'"),
+    (_article("s8", publishedAt="0001-01-01T00:00:00+01:00"), "bad date in 'publishedAt'"),
 ]
 
 

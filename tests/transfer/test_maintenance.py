@@ -184,6 +184,8 @@ def test_publish_prints_the_bare_count_into_a_pipe(db: ContentDatabase, desk: De
         (("--author", "nobody"), "no author is called 'nobody'"),
         (("--tag", "cobol"), "no tag is called 'cobol'"),
         (("--before", "last week"), "not a date"),
+        (("--before", "0001-01-01T00:00:00+01:00"), "out of range"),
+        (("--before", "9999-12-31T23:00:00-05:00"), "out of range"),
     ],
 )
 def test_publish_refuses_unknown_names_and_bad_dates(
@@ -273,7 +275,9 @@ def test_without_a_terminal_or_yes_nothing_is_purged(db: ContentDatabase, desk: 
     assert len(_drafts(db)) == 6
 
 
-@pytest.mark.parametrize("age", ["90", "90x", "d", "-3d", "0d", "1.5w"])
+@pytest.mark.parametrize(
+    "age", ["90", "90x", "d", "-3d", "0d", "1.5w", "1000000d", "99999999999999999999w"]
+)
 def test_purge_refuses_a_bad_age_clearly(db: ContentDatabase, desk: Desk, age: str) -> None:
     result = db.run("purge", "--drafts-older-than", age, "--yes")
     assert result.exit_code == 2

@@ -226,7 +226,13 @@ def test_a_plan_that_cannot_be_seeded_is_refused_clearly(db: ContentDatabase) ->
 
 
 @pytest.mark.parametrize(
-    ("as_of", "message"), [("yesterday", "not a date"), ("2999-01-01", "in the future")]
+    ("as_of", "message"),
+    [
+        ("yesterday", "not a date"),
+        ("2999-01-01", "in the future"),
+        ("0001-01-05", "cannot be before 0004-01-01"),
+        ("0001-01-01T00:00:00+01:00", "out of range"),
+    ],
 )
 def test_bad_as_of_is_refused_clearly(db: ContentDatabase, as_of: str, message: str) -> None:
     result = db.run("seed", "--as-of", as_of)

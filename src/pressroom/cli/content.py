@@ -3,7 +3,8 @@
 On a terminal they talk in sentences, tables and progress bars. Piped, they print plain
 figures (one ``name<TAB>value`` line each, or the bare count of affected rows) and stay
 quiet otherwise; ``--json`` prints one JSON object either way. Exit codes: 0 done,
-1 refused or declined, 2 bad input (an unknown author or tag, a bad age or date).
+1 refused or declined, 2 bad input (an unknown author or tag, a bad age or date) or a
+database that cannot be used.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from pressroom.articles import counters
 from pressroom.cli.context import open_database
 from pressroom.cli.progress import progress
 from pressroom.db.session import transaction
-from pressroom.kit.clock import utc_now
 from pressroom.transfer import maintenance
 from pressroom.transfer import stats as statistics
 from pressroom.transfer.maintenance import DraftFilter, UnknownName
@@ -220,9 +220,9 @@ def purge(
     """Delete stale drafts, with their comments, favorites and tag links, in one statement."""
     if drafts_older_than is None:
         raise _fail("say which drafts to purge: --drafts-older-than 90d", USAGE_ERROR)
-    age = _parsed(drafts_older_than, maintenance.parse_age, "--drafts-older-than")
+    cutoff = _parsed(drafts_older_than, maintenance.parse_cutoff, "--drafts-older-than")
     with open_database() as factory:
-        selection = _draft_filter(factory, author, None, updated_before=utc_now() - age)
+        selection = _draft_filter(factory, author, None, updated_before=cutoff)
         choices = _Choices(dry_run, yes, as_json)
         _confirm_and_apply(factory, "purge", selection, maintenance.purge_drafts, choices)
 

@@ -2,20 +2,48 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from pressroom.config import get_settings
 from pressroom.db import migrate
 from pressroom.db.engine import create_sync_engine
 from pressroom.db.session import make_sync_sessionmaker
-from pressroom.db.urls import Backend, backend_of
+from pressroom.db.urls import Backend, UnsupportedDatabase, backend_of
 
 err = Console(stderr=True)
+
+# The exit code when the database cannot be used at all: unreachable, or a URL pressroom
+# does not run on (the same code import and export give when nothing could be done).
+DATABASE_UNUSABLE = 2
+
+
+def database_problem(exc: SQLAlchemyError | UnsupportedDatabase) -> str:
+    """One line saying what went wrong, from the driver when there is one; never the password."""
+    message = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    password = _password()
+    return message.replace(password, "***") if password else message
+
+
+def _password() -> str | None:
+    try:
+        return make_url(get_settings().database_url).password
+    except ArgumentError:
+        return None
+
+
+def exit_unusable(problem: str) -> NoReturn:
+    """Say in one line why the database cannot be used, and end the command."""
+    err.print(f"[red]database error:[/red] {escape(problem)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(DATABASE_UNUSABLE)
 
 
 def prepare_schema() -> None:
@@ -45,10 +73,19 @@ def prepare_schema() -> None:
 
 
 @contextmanager
-def open_database() -> Iterator[sessionmaker[Session]]:
-    """A sessionmaker on the sync engine of the configured database, disposed of afterwards."""
-    prepare_schema()
-    engine = create_sync_engine(get_settings())
+def open_database(
+    on_failure: Callable[[str], NoReturn] = exit_unusable,
+) -> Iterator[sessionmaker[Session]]:
+    """A sessionmaker on the sync engine of the configured database, disposed of afterwards.
+
+    A database that cannot be reached or is not supported ends the command through
+    ``on_failure``, with one line saying why, instead of a traceback.
+    """
+    try:
+        prepare_schema()
+        engine = create_sync_engine(get_settings())
+    except (SQLAlchemyError, UnsupportedDatabase) as exc:
+        on_failure(database_problem(exc))
     try:
         yield make_sync_sessionmaker(engine)
     finally:

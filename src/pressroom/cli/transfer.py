@@ -17,7 +17,7 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from pressroom.cli.context import open_database
+from pressroom.cli.context import database_problem, open_database
 from pressroom.cli.progress import progress
 from pressroom.db.session import transaction
 from pressroom.transfer.export import export_publication
@@ -63,7 +63,7 @@ def export(
                 session, stream, include_secrets=include_secrets, advance=advance
             )
     except SQLAlchemyError as exc:
-        err.print(f"[red]export failed:[/red] {_first_line(exc)}")
+        err.print(f"[red]export failed:[/red] {database_problem(exc)}")
         raise typer.Exit(FAILED) from None
     except OSError as exc:
         err.print(f"[red]export failed:[/red] {exc}")
@@ -90,13 +90,17 @@ def import_(
 ) -> None:
     """Import a file written by `pressroom export`, or articles in the minimal form."""
     _quiet_slow_query_log()
+
+    def cannot_open(problem: str) -> NoReturn:
+        _fail(f"database error: {problem}", as_json=as_json, dry_run=dry_run)
+
     try:
-        with _input(file) as stream, open_database() as factory:
+        with _input(file) as stream, open_database(cannot_open) as factory:
             report = _import(factory, stream, dry_run=dry_run, on_error=on_error)
     except (UnsupportedFile, ImportFailed, OSError) as exc:
         _fail(str(exc), as_json=as_json, dry_run=dry_run)
     except SQLAlchemyError as exc:
-        _fail(f"database error: {_first_line(exc)}", as_json=as_json, dry_run=dry_run)
+        _fail(f"database error: {database_problem(exc)}", as_json=as_json, dry_run=dry_run)
     if as_json:
         typer.echo(json.dumps(report.as_json(dry_run=dry_run), indent=2))
     else:
@@ -179,7 +183,3 @@ def _output(name: str) -> Iterator[IO[bytes]]:
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
-
-
-def _first_line(exc: SQLAlchemyError) -> str:
-    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]

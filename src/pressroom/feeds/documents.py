@@ -55,7 +55,8 @@ def rfc822(moment: datetime) -> str:
 
 def rfc3339(moment: datetime) -> str:
     """``2026-11-24T10:11:12Z``."""
-    return _utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime: %Y leaves years before 1000 unpadded, which RFC 3339 forbids.
+    return _utc(moment).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
 
 
 def _published(article: Article) -> datetime:
@@ -70,7 +71,7 @@ def _updated(article: Article) -> datetime:
 def entry_id(base: str, article: Article) -> str:
     """A tag: URI (RFC 4151) that stays the same when the title, hence the slug, changes."""
     host = urlsplit(base).hostname or "localhost"
-    return f"tag:{host},{_utc(article.created_at):%Y-%m-%d}:article:{article.id}"
+    return f"tag:{host},{_utc(article.created_at).date().isoformat()}:article:{article.id}"
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:

@@ -22,7 +22,7 @@ from pydantic import (
     TypeAdapter,
     ValidationError,
 )
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from pressroom.api.fields import NoControlCharacters
 from pressroom.articles.schemas import BODY_MAX, TAGS_MAX
@@ -42,11 +42,19 @@ PASSWORD_HASH_MAX = 255
 
 def iso_utc(moment: datetime) -> str:
     """``2026-11-24T10:11:12.345678Z``: always six fractional digits, so output is stable."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat, not strftime: %Y leaves years before 1000 unpadded, which no ISO reader takes.
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return utc.isoformat(timespec="microseconds") + "Z"
 
 
 def _utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:00:00-05:00 is a valid ISO date whose UTC time is past year 9999.
+        raise PydanticCustomError(
+            "datetime_out_of_range", "Outside years 1 to 9999 once its offset is applied"
+        ) from None
 
 
 def _no_edge_spaces(value: str) -> str:

@@ -35,7 +35,20 @@ def parse_age(text: str) -> timedelta:
     count, unit = int(match.group(1)), match.group(2)
     if count == 0:
         raise ValueError(f"{text!r} is not an age: it must be more than zero")
-    return count * _AGE_UNITS[unit]
+    try:
+        return count * _AGE_UNITS[unit]
+    except OverflowError:
+        raise ValueError(f"{text!r} is too long an age: it reaches back before year 1") from None
+
+
+def parse_cutoff(text: str, now: datetime | None = None) -> datetime:
+    """The moment an age (``90d``, see :func:`parse_age`) before now; a ValueError when that
+    moment would fall before year 1."""
+    age = parse_age(text)
+    try:
+        return (now or utc_now()) - age
+    except OverflowError:
+        raise ValueError(f"{text!r} is too long an age: it reaches back before year 1") from None
 
 
 def parse_moment(text: str) -> datetime:
@@ -46,7 +59,14 @@ def parse_moment(text: str) -> datetime:
         raise ValueError(
             f"{text!r} is not a date: write 2025-01-31 or 2025-01-31T08:00:00+01:00"
         ) from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(
+            f"{text!r} is out of range: in UTC it is before year 1 or after 9999"
+        ) from None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ time. A few chunks are parsed ahead at most, so memory stays flat.
 
 from __future__ import annotations
 
+import codecs
 import queue
 import threading
 from collections.abc import Generator, Iterator
@@ -32,6 +33,9 @@ def read_lines(
         if not line:
             return
         number += 1
+        if number == 1:
+            # Editors on Windows often start UTF-8 files with a byte order mark: not JSON.
+            line = line.removeprefix(codecs.BOM_UTF8)
         if len(line) > limit:
             # Drop the rest of the long line without holding it in memory.
             while line and not line.endswith(b"\n"):

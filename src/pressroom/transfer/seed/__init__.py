@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Protocol
 
@@ -82,7 +82,16 @@ class SeedPlan:
         if self.anchor.tzinfo is None:
             raise SeedError("the anchor time needs a time zone")
         if self.anchor > utc_now():
-            raise SeedError("--as-of cannot be in the future: the published articles would not be")
+            raise SeedError(
+                "--as-of cannot be in the future: the articles seeded as published "
+                "would not be published yet"
+            )
+        earliest = datetime.min.replace(tzinfo=UTC) + timedelta(seconds=rows.LEAD_TIME)
+        if self.anchor < earliest:
+            raise SeedError(
+                f"--as-of cannot be before {earliest.date().isoformat()}: seeded users join "
+                "up to three years before it, and dates start at year 1"
+            )
 
 
 @dataclass

@@ -23,6 +23,7 @@ Row = dict[str, Any]
 
 DAY = 86_400
 HISTORY = 730 * DAY  # published times spread over the two years before the anchor
+LEAD_TIME = HISTORY + 365 * DAY  # users joined in the year before the history starts
 SCHEDULE_MIN, SCHEDULE_MAX = 2 * DAY, 60 * DAY  # scheduled articles stay in the future
 DRAFT_SHARE, SCHEDULED_SHARE = 0.10, 0.05
 TAGS_PER_ARTICLE = (1, 2, 3, 4, 5)
@@ -116,7 +117,7 @@ def users(layout: Layout, count: int, password_hash: str) -> Iterator[Row]:
     rng = stream(layout.seed, "users")
     writer = Writer(rng)
     # Everyone joined before the first article, in the year before the history starts.
-    joined_from = layout.anchor_epoch - HISTORY - 365 * DAY
+    joined_from = layout.anchor_epoch - LEAD_TIME
     for user_id in range(layout.first_user_id, layout.first_user_id + count):
         username = f"{rng.choice(words.FIRST_NAMES)}_{rng.choice(words.LAST_NAMES)}{user_id}"
         joined = _at(joined_from + rng.random() * 330 * DAY)
