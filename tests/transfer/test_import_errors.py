@@ -82,6 +82,12 @@ LINES: list[tuple[str | dict[str, object], str | None]] = [
     # Valid ISO dates whose UTC time falls outside years 1 to 9999.
     (_article("s7", createdAt="9999-12-31T23:00:00-05:00"), "bad date in 'createdAt'"),
     (_article("s8", publishedAt="0001-01-01T00:00:00+01:00"), "bad date in 'publishedAt'"),
+    # /api/articles/feed is the reader's feed: an article there could never be read.
+    (_article("feed"), "'slug': is reserved"),
+    (
+        {k: v for k, v in _article("-", title="Feed").items() if k != "slug"},
+        "slug 'feed' is reserved",
+    ),
 ]
 
 

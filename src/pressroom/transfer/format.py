@@ -27,6 +27,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from pressroom.api.fields import NoControlCharacters
 from pressroom.articles.schemas import BODY_MAX, TAGS_MAX
 from pressroom.comments.schemas import COMMENT_MAX
+from pressroom.kit.slugs import RESERVED as RESERVED_SLUGS
 from pressroom.models.articles import DESCRIPTION_MAX, SLUG_MAX, TITLE_MAX
 from pressroom.models.tags import TAG_MAX
 from pressroom.models.users import IMAGE_MAX, USERNAME_MAX, normalize_email
@@ -67,6 +68,8 @@ def _no_edge_spaces(value: str) -> str:
 def _slug_shape(value: str) -> str:
     if not _SLUG.fullmatch(value):
         raise ValueError("is not a valid slug (no spaces, slashes, '?' or '#')")
+    if value in RESERVED_SLUGS:
+        raise ValueError(f"is reserved: /api/articles/{value} is not an article's path")
     return value
 
 

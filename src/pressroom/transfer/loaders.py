@@ -17,6 +17,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from pressroom.articles import counters
 from pressroom.db.dialects import insert_once
+from pressroom.kit.slugs import RESERVED as RESERVED_SLUGS
 from pressroom.kit.slugs import slugify
 from pressroom.kit.words import count_words
 from pressroom.models import Article, Comment, Tag, User, article_tags, favorites, follows
@@ -148,6 +149,11 @@ class Loader:
             author_id = authors.get(record.author)
             if author_id is None:
                 self.report.bad(line, f"article: unknown author {record.author!r}", "article")
+                continue
+            if slug in RESERVED_SLUGS:  # only a title's slug can be: a given one was checked
+                self.report.bad(
+                    line, f"article: the title's slug {slug!r} is reserved; give a slug", "article"
+                )
                 continue
             if slug in taken:
                 self.report.unchanged("article")
