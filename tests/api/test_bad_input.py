@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -111,6 +113,69 @@ async def test_bad_query_and_path_values(client: httpx.AsyncClient, path: str) -
     response = await client.get(path)
     assert response.status_code in (404, 422), response.text
     assert set(response.json()) == {"errors"}
+
+
+async def test_an_id_too_large_for_the_database_is_422(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    slug = (await create(client, alice))["slug"]
+    for comment_id in ("99999999999999999999", "-99999999999999999999"):
+        response = await client.delete(
+            f"/api/articles/{slug}/comments/{comment_id}", headers=alice.auth
+        )
+        assert response.status_code == 422, response.text
+        assert list(response.json()["errors"]) == ["comment_id"]
+
+
+def _cursor(key: object, item_id: object) -> str:
+    raw = json.dumps([key, item_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor("2026-01-01T00:00:00+00:00", 2**70),
+        _cursor("2026-01-01T00:00:00+00:00", -(2**70)),
+        _cursor("0001-01-01T00:00:00+14:00", 1),
+        _cursor("9999-12-31T23:59:59-14:00", 1),
+    ],
+    ids=["huge-id", "negative-id", "before-year-1", "after-year-9999"],
+)
+async def test_a_cursor_out_of_range_is_invalid(
+    client: httpx.AsyncClient, alice: Account, cursor: str
+) -> None:
+    await create(client, alice)
+    for path in ("/api/articles", "/api/articles/feed", "/api/user/articles"):
+        response = await client.get(f"{path}?cursor={cursor}", headers=alice.auth)
+        assert response.status_code == 422, response.text
+        assert response.json() == {"errors": {"cursor": ["is invalid"]}}
+
+
+# In range as written, but not once in UTC, where the databases keep every time.
+OUT_OF_RANGE_TIMES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
+
+
+@pytest.mark.parametrize("moment", OUT_OF_RANGE_TIMES)
+async def test_a_time_out_of_range_in_utc_is_422_and_changes_nothing(
+    client: httpx.AsyncClient, alice: Account, moment: str
+) -> None:
+    slug = (await create(client, alice, status="draft"))["slug"]
+    before = await _snapshot(client, alice)
+    mine_before = (await client.get("/api/user/articles", headers=alice.auth)).json()
+    new = {"title": "t", "description": "d", "body": "b", "publishAt": moment}
+    attempts = [
+        ("POST", "/api/articles", {"article": new}, "publishAt"),
+        ("PUT", f"/api/articles/{slug}", {"article": {"publishAt": moment}}, "publishAt"),
+        ("POST", f"/api/articles/{slug}/publish", {"publishAt": moment}, "publishAt"),
+        ("PUT", f"/api/articles/{slug}", {"article": {"updatedAt": moment}}, "updatedAt"),
+    ]
+    for method, path, body, field in attempts:
+        response = await client.request(method, path, headers=alice.auth, json=body)
+        assert response.status_code == 422, response.text
+        assert response.json() == {"errors": {field: ["is out of range"]}}
+    assert await _snapshot(client, alice) == before
+    assert (await client.get("/api/user/articles", headers=alice.auth)).json() == mine_before
 
 
 @pytest.mark.parametrize(

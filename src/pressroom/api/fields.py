@@ -6,16 +6,15 @@ import re
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import AfterValidator, AwareDatetime, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from pressroom.kit.clock import in_utc
+from pressroom.kit.pagination import INTEGER_MAX
+
 # Control characters other than tab and newlines: PostgreSQL refuses NUL outright, and none
 # of them belongs in a title, a name or a comment.
-# Beyond this no count or position can be reached (ids are 32-bit integers); larger numbers
-# would overflow the databases' integer parameters.
-INTEGER_MAX = 2**31 - 1
-
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -58,8 +57,15 @@ NoControlCharacters = _NoControlCharacters(visible=False)
 # checks before any endpoint runs).
 TEXT_PARAMETER = {"pattern": f"^{_ALLOWED_CHARACTERS}*$"}
 TextInPath = Annotated[str, Path(json_schema_extra=TEXT_PARAMETER)]
+# A row's id in a path: larger numbers would overflow the databases' integer parameters.
+IdInPath = Annotated[int, Path(ge=1, le=INTEGER_MAX)]
 # For text stripped of surrounding white space and then required.
 VisibleText = _NoControlCharacters(visible=True)
+
+
+# A time with its zone, kept as the same moment in UTC, as the databases store it. Only
+# here can a time that UTC puts outside the years 1 to 9999 be refused as input.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(in_utc)]
 
 
 def has_control_characters(value: str) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from pressroom.api.fields import NoControlCharacters, VisibleText
+from pressroom.api.fields import NoControlCharacters, UtcDatetime, VisibleText
 from pressroom.models.articles import DESCRIPTION_MAX, TITLE_MAX, ArticleStatus
 from pressroom.models.tags import TAG_MAX
 from pressroom.profiles.schemas import Profile
@@ -48,7 +48,7 @@ class _Publishing(_In):
     """Beside the spec: a draft, a schedule, or (the default) published at once."""
 
     status: ArticleStatus | None = None
-    publishAt: AwareDatetime | None = None
+    publishAt: UtcDatetime | None = None
 
 
 class NewArticle(_Publishing):
@@ -65,11 +65,11 @@ class UpdateArticle(_Publishing):
     tagList: TagList | None = None
     # Optimistic concurrency: the version (or updatedAt) the change was based on.
     version: int | None = None
-    updatedAt: AwareDatetime | None = None
+    updatedAt: UtcDatetime | None = None
 
 
 class PublishRequest(_In):
-    publishAt: AwareDatetime | None = None
+    publishAt: UtcDatetime | None = None
 
 
 class NewArticleRequest(_In):
