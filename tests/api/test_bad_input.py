@@ -56,6 +56,38 @@ async def test_bad_article_fields(
     assert await _snapshot(client, alice) == before
 
 
+@pytest.mark.parametrize("blank", [" ", "   \n\t  ", "\u3000"])
+async def test_a_blank_body_is_422(client: httpx.AsyncClient, alice: Account, blank: str) -> None:
+    slug = (await create(client, alice))["slug"]
+    before = await _snapshot(client, alice)
+    article = {"title": "t", "description": "d", "body": blank}
+    attempts = [
+        ("POST", "/api/articles", {"article": article}),
+        ("PUT", f"/api/articles/{slug}", {"article": {"body": blank}}),
+        ("POST", f"/api/articles/{slug}/comments", {"comment": {"body": blank}}),
+    ]
+    for method, path, body in attempts:
+        response = await client.request(method, path, headers=alice.auth, json=body)
+        assert response.status_code == 422, response.text
+        assert response.json() == {"errors": {"body": ["can't be blank"]}}
+    assert await _snapshot(client, alice) == before
+    assert (await client.get(f"/api/articles/{slug}/comments")).json() == {"comments": []}
+
+
+async def test_a_body_keeps_its_surrounding_white_space(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    body = "    indented code\n\ntext\n"
+    article = await create(client, alice, body=body)
+    assert article["body"] == body
+    comment = await client.post(
+        f"/api/articles/{article['slug']}/comments",
+        headers=alice.auth,
+        json={"comment": {"body": " hi "}},
+    )
+    assert comment.json()["comment"]["body"] == " hi "
+
+
 @pytest.mark.parametrize(
     "tags", [[NUL], ["x" * 65], [1, 2], "not-a-list", [f"t{i}" for i in range(21)]]
 )

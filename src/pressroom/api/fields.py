@@ -10,6 +10,7 @@ from pydantic import AfterValidator, AwareDatetime, GetCoreSchemaHandler, GetJso
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from pressroom.api.errors import BLANK
 from pressroom.kit.clock import in_utc
 from pressroom.kit.pagination import INTEGER_MAX
 
@@ -28,10 +29,16 @@ def _refuse_control_characters(value: str) -> str:
     return value
 
 
+def _refuse_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError(BLANK)
+    return _refuse_control_characters(value)
+
+
 class _NoControlCharacters:
     """Refuses control characters ("contains control characters"), and says so in the
-    field's JSON Schema as a pattern. ``visible``: the field is stripped and must not end
-    up empty, so the pattern also asks for one character that is not white space."""
+    field's JSON Schema as a pattern. ``visible``: the field must hold a character that is
+    not white space ("can't be blank"), and the pattern asks for one too."""
 
     def __init__(self, *, visible: bool) -> None:
         self.visible = visible
@@ -39,9 +46,8 @@ class _NoControlCharacters:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(
-            _refuse_control_characters, handler(source)
-        )
+        check = _refuse_blank if self.visible else _refuse_control_characters
+        return core_schema.no_info_after_validator_function(check, handler(source))
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
@@ -59,7 +65,7 @@ TEXT_PARAMETER = {"pattern": f"^{_ALLOWED_CHARACTERS}*$"}
 TextInPath = Annotated[str, Path(json_schema_extra=TEXT_PARAMETER)]
 # A row's id in a path: larger numbers would overflow the databases' integer parameters.
 IdInPath = Annotated[int, Path(ge=1, le=INTEGER_MAX)]
-# For text stripped of surrounding white space and then required.
+# For required text: white space alone is blank (stripped or not, as the field chooses).
 VisibleText = _NoControlCharacters(visible=True)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from pressroom.api.fields import NoControlCharacters, UtcDatetime, VisibleText
+from pressroom.api.fields import UtcDatetime, VisibleText
 from pressroom.models.articles import DESCRIPTION_MAX, TITLE_MAX, ArticleStatus
 from pressroom.models.tags import TAG_MAX
 from pressroom.profiles.schemas import Profile
@@ -25,7 +25,8 @@ Description = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=DESCRIPTION_MAX),
     VisibleText,
 ]
-Body = Annotated[str, StringConstraints(min_length=1, max_length=BODY_MAX), NoControlCharacters]
+# Not stripped: white space at either end can be Markdown (an indented code block).
+Body = Annotated[str, StringConstraints(min_length=1, max_length=BODY_MAX), VisibleText]
 TagName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=TAG_MAX),
