@@ -125,6 +125,18 @@ async def test_update_user(client: httpx.AsyncClient, alice: Account) -> None:
     assert again.json()["user"]["bio"] == "I write."
 
 
+@pytest.mark.parametrize("cleared", ["", "   ", "\t\n"])
+async def test_an_empty_or_blank_image_clears_it(
+    client: httpx.AsyncClient, alice: Account, cleared: str
+) -> None:
+    image = {"user": {"image": "https://img.example/a.png"}}
+    await client.put("/api/user", headers=alice.auth, json=image)
+    response = await client.put("/api/user", headers=alice.auth, json={"user": {"image": cleared}})
+    assert response.status_code == 200
+    assert response.json()["user"]["image"] is None
+    assert (await client.get("/api/user", headers=alice.auth)).json()["user"]["image"] is None
+
+
 async def test_update_password_then_login_with_it(
     client: httpx.AsyncClient, alice: Account
 ) -> None:

@@ -36,7 +36,10 @@ Password = Annotated[
     str, StringConstraints(min_length=1, max_length=PASSWORD_MAX), NoControlCharacters
 ]
 Bio = Annotated[str, StringConstraints(max_length=BIO_MAX), NoControlCharacters]
-Image = Annotated[str, StringConstraints(max_length=IMAGE_MAX), NoControlCharacters]
+# Stripped, so that white space alone clears the image as an empty string does.
+Image = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=IMAGE_MAX), NoControlCharacters
+]
 
 
 class _In(BaseModel):
