@@ -100,6 +100,20 @@ async def test_bad_tag_lists(client: httpx.AsyncClient, alice: Account, tags: ob
     assert await _snapshot(client, alice) == before
 
 
+async def test_the_tag_limit_counts_distinct_tags(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    repeated = ["a"] * 21 + [" a "] + [f"t{i}" for i in range(19)]
+    article = await create(client, alice, tagList=repeated)
+    assert article["tagList"] == sorted(["a", *(f"t{i}" for i in range(19))])
+    one_too_many = {"title": "t", "description": "d", "body": "b", "tagList": [*repeated, "u"]}
+    response = await client.post(
+        "/api/articles", headers=alice.auth, json={"article": one_too_many}
+    )
+    assert response.status_code == 422
+    assert response.json() == {"errors": {"tagList": ["is too long (maximum is 20 tags)"]}}
+
+
 @pytest.mark.parametrize("field", ["username", "email", "bio", "image", "password"])
 @pytest.mark.parametrize("value", [NUL, 42, "y" * 20_000], ids=["nul", "number", "huge"])
 async def test_bad_user_fields(

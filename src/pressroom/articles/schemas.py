@@ -35,10 +35,18 @@ TagName = Annotated[
 
 
 def _distinct(names: list[str]) -> list[str]:
-    return list(dict.fromkeys(names))
+    # The limit counts tags, not mentions: a tag named twice (once stripped) is one tag.
+    distinct = list(dict.fromkeys(names))
+    if len(distinct) > TAGS_MAX:
+        raise ValueError(f"is too long (maximum is {TAGS_MAX} tags)")
+    return distinct
 
 
-TagList = Annotated[list[TagName], Field(max_length=TAGS_MAX), AfterValidator(_distinct)]
+TagList = Annotated[
+    list[TagName],
+    Field(description=f"At most {TAGS_MAX} distinct tags; a repeated one counts once."),
+    AfterValidator(_distinct),
+]
 
 
 class _In(BaseModel):
