@@ -149,3 +149,25 @@ async def test_a_stale_update_is_409_and_changes_nothing(
     kept = (await client.get(f"/api/articles/{slug}")).json()["article"]
     assert kept["body"] == "first edit"
     assert kept["version"] == 2
+
+
+async def test_publishing_a_published_article_keeps_its_time(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    older = await create(client, alice, title="Older", publishAt=_in(-60))
+    await create(client, alice, title="Newer")
+    again = await client.post(f"/api/articles/{older['slug']}/publish", headers=alice.auth)
+    assert again.status_code == 200
+    assert again.json()["article"]["publishedAt"] == older["publishedAt"]
+    listed = (await client.get("/api/articles")).json()["articles"]
+    assert [a["title"] for a in listed] == ["Newer", "Older"]
+
+
+async def test_publishing_a_scheduled_article_publishes_it_now(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    scheduled = await create(client, alice, publishAt=_in(60))
+    published = await client.post(f"/api/articles/{scheduled['slug']}/publish", headers=alice.auth)
+    article = published.json()["article"]
+    assert article["status"] == "published"
+    assert article["publishedAt"] < scheduled["publishedAt"]
