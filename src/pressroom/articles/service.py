@@ -55,6 +55,11 @@ def _publication_time(
             raise Invalid("publishAt", "cannot go with status draft")
         return None
     if data.publishAt is not None:
+        # A status given with a time must agree with it, or one of them is a mistake.
+        if data.status is ArticleStatus.PUBLISHED and data.publishAt > utc_now():
+            raise Invalid("publishAt", "cannot be in the future with status published")
+        if data.status is ArticleStatus.SCHEDULED and data.publishAt <= utc_now():
+            raise Invalid("publishAt", "must be in the future with status scheduled")
         return data.publishAt
     if data.status is ArticleStatus.SCHEDULED:
         raise Invalid("publishAt", "can't be blank")
