@@ -137,6 +137,16 @@ async def test_an_empty_or_blank_image_clears_it(
     assert (await client.get("/api/user", headers=alice.auth)).json()["user"]["image"] is None
 
 
+@pytest.mark.parametrize("user", [{}, {"unknown": "field"}])
+async def test_an_update_changing_nothing_is_422(
+    client: httpx.AsyncClient, alice: Account, user: dict[str, str]
+) -> None:
+    response = await client.put("/api/user", headers=alice.auth, json={"user": user})
+    assert response.status_code == 422
+    assert response.json() == {"errors": {"user": ["needs at least one field to change"]}}
+    assert (await client.put("/api/user", json={"user": user})).status_code == 401
+
+
 async def test_update_password_then_login_with_it(
     client: httpx.AsyncClient, alice: Account
 ) -> None:

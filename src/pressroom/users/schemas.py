@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from pressroom.api.fields import NoControlCharacters, VisibleText
 from pressroom.models.users import EMAIL_MAX, IMAGE_MAX, USERNAME_MAX
@@ -67,6 +74,13 @@ class UpdateUser(_In):
     password: Password | None = None
     bio: Bio | None = None
     image: Image | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> UpdateUser:
+        # The spec: "At least one field is required." Unknown fields do not count.
+        if not self.model_fields_set:
+            raise ValueError("needs at least one field to change")
+        return self
 
 
 class NewUserRequest(_In):
