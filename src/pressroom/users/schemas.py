@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated
 
 from pydantic import (
@@ -27,10 +28,26 @@ def _looks_like_email(value: str) -> str:
     return value
 
 
+def _usable_as_a_path(value: str) -> str:
+    # A username is a path segment (/api/profiles/{username}, /@{username}) and is shown
+    # wherever its author is: it must read as what it is and lead back to its profile.
+    if "/" in value:
+        raise ValueError("cannot contain '/'")
+    if not value.strip("."):
+        raise ValueError("cannot be only dots")
+    for character in value:
+        if character.isspace() and character != " ":
+            raise ValueError("contains white space other than spaces")
+        if unicodedata.category(character) in ("Cc", "Cf"):
+            raise ValueError("contains control or invisible characters")
+    return value
+
+
 Username = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=USERNAME_MAX),
     VisibleText,
+    AfterValidator(_usable_as_a_path),
 ]
 Email = Annotated[
     str,
