@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -54,6 +56,38 @@ async def test_bad_article_fields(
     assert await _snapshot(client, alice) == before
 
 
+@pytest.mark.parametrize("blank", [" ", "   \n\t  ", "\u3000"])
+async def test_a_blank_body_is_422(client: httpx.AsyncClient, alice: Account, blank: str) -> None:
+    slug = (await create(client, alice))["slug"]
+    before = await _snapshot(client, alice)
+    article = {"title": "t", "description": "d", "body": blank}
+    attempts = [
+        ("POST", "/api/articles", {"article": article}),
+        ("PUT", f"/api/articles/{slug}", {"article": {"body": blank}}),
+        ("POST", f"/api/articles/{slug}/comments", {"comment": {"body": blank}}),
+    ]
+    for method, path, body in attempts:
+        response = await client.request(method, path, headers=alice.auth, json=body)
+        assert response.status_code == 422, response.text
+        assert response.json() == {"errors": {"body": ["can't be blank"]}}
+    assert await _snapshot(client, alice) == before
+    assert (await client.get(f"/api/articles/{slug}/comments")).json() == {"comments": []}
+
+
+async def test_a_body_keeps_its_surrounding_white_space(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    body = "    indented code\n\ntext\n"
+    article = await create(client, alice, body=body)
+    assert article["body"] == body
+    comment = await client.post(
+        f"/api/articles/{article['slug']}/comments",
+        headers=alice.auth,
+        json={"comment": {"body": " hi "}},
+    )
+    assert comment.json()["comment"]["body"] == " hi "
+
+
 @pytest.mark.parametrize(
     "tags", [[NUL], ["x" * 65], [1, 2], "not-a-list", [f"t{i}" for i in range(21)]]
 )
@@ -64,6 +98,20 @@ async def test_bad_tag_lists(client: httpx.AsyncClient, alice: Account, tags: ob
         await client.post("/api/articles", headers=alice.auth, json={"article": article})
     )
     assert await _snapshot(client, alice) == before
+
+
+async def test_the_tag_limit_counts_distinct_tags(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    repeated = ["a"] * 21 + [" a "] + [f"t{i}" for i in range(19)]
+    article = await create(client, alice, tagList=repeated)
+    assert article["tagList"] == sorted(["a", *(f"t{i}" for i in range(19))])
+    one_too_many = {"title": "t", "description": "d", "body": "b", "tagList": [*repeated, "u"]}
+    response = await client.post(
+        "/api/articles", headers=alice.auth, json={"article": one_too_many}
+    )
+    assert response.status_code == 422
+    assert response.json() == {"errors": {"tagList": ["is too long (maximum is 20 tags)"]}}
 
 
 @pytest.mark.parametrize("field", ["username", "email", "bio", "image", "password"])
@@ -111,6 +159,69 @@ async def test_bad_query_and_path_values(client: httpx.AsyncClient, path: str) -
     response = await client.get(path)
     assert response.status_code in (404, 422), response.text
     assert set(response.json()) == {"errors"}
+
+
+async def test_an_id_too_large_for_the_database_is_422(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    slug = (await create(client, alice))["slug"]
+    for comment_id in ("99999999999999999999", "-99999999999999999999"):
+        response = await client.delete(
+            f"/api/articles/{slug}/comments/{comment_id}", headers=alice.auth
+        )
+        assert response.status_code == 422, response.text
+        assert list(response.json()["errors"]) == ["comment_id"]
+
+
+def _cursor(key: object, item_id: object) -> str:
+    raw = json.dumps([key, item_id]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor("2026-01-01T00:00:00+00:00", 2**70),
+        _cursor("2026-01-01T00:00:00+00:00", -(2**70)),
+        _cursor("0001-01-01T00:00:00+14:00", 1),
+        _cursor("9999-12-31T23:59:59-14:00", 1),
+    ],
+    ids=["huge-id", "negative-id", "before-year-1", "after-year-9999"],
+)
+async def test_a_cursor_out_of_range_is_invalid(
+    client: httpx.AsyncClient, alice: Account, cursor: str
+) -> None:
+    await create(client, alice)
+    for path in ("/api/articles", "/api/articles/feed", "/api/user/articles"):
+        response = await client.get(f"{path}?cursor={cursor}", headers=alice.auth)
+        assert response.status_code == 422, response.text
+        assert response.json() == {"errors": {"cursor": ["is invalid"]}}
+
+
+# In range as written, but not once in UTC, where the databases keep every time.
+OUT_OF_RANGE_TIMES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
+
+
+@pytest.mark.parametrize("moment", OUT_OF_RANGE_TIMES)
+async def test_a_time_out_of_range_in_utc_is_422_and_changes_nothing(
+    client: httpx.AsyncClient, alice: Account, moment: str
+) -> None:
+    slug = (await create(client, alice, status="draft"))["slug"]
+    before = await _snapshot(client, alice)
+    mine_before = (await client.get("/api/user/articles", headers=alice.auth)).json()
+    new = {"title": "t", "description": "d", "body": "b", "publishAt": moment}
+    attempts = [
+        ("POST", "/api/articles", {"article": new}, "publishAt"),
+        ("PUT", f"/api/articles/{slug}", {"article": {"publishAt": moment}}, "publishAt"),
+        ("POST", f"/api/articles/{slug}/publish", {"publishAt": moment}, "publishAt"),
+        ("PUT", f"/api/articles/{slug}", {"article": {"updatedAt": moment}}, "updatedAt"),
+    ]
+    for method, path, body, field in attempts:
+        response = await client.request(method, path, headers=alice.auth, json=body)
+        assert response.status_code == 422, response.text
+        assert response.json() == {"errors": {field: ["is out of range"]}}
+    assert await _snapshot(client, alice) == before
+    assert (await client.get("/api/user/articles", headers=alice.auth)).json() == mine_before
 
 
 @pytest.mark.parametrize(

@@ -149,3 +149,62 @@ async def test_a_stale_update_is_409_and_changes_nothing(
     kept = (await client.get(f"/api/articles/{slug}")).json()["article"]
     assert kept["body"] == "first edit"
     assert kept["version"] == 2
+
+
+async def test_publishing_a_published_article_keeps_its_time(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    older = await create(client, alice, title="Older", publishAt=_in(-60))
+    await create(client, alice, title="Newer")
+    again = await client.post(f"/api/articles/{older['slug']}/publish", headers=alice.auth)
+    assert again.status_code == 200
+    assert again.json()["article"]["publishedAt"] == older["publishedAt"]
+    listed = (await client.get("/api/articles")).json()["articles"]
+    assert [a["title"] for a in listed] == ["Newer", "Older"]
+
+
+async def test_publishing_a_scheduled_article_publishes_it_now(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    scheduled = await create(client, alice, publishAt=_in(60))
+    published = await client.post(f"/api/articles/{scheduled['slug']}/publish", headers=alice.auth)
+    article = published.json()["article"]
+    assert article["status"] == "published"
+    assert article["publishedAt"] < scheduled["publishedAt"]
+
+
+@pytest.mark.parametrize(
+    ("status", "minutes", "message"),
+    [
+        ("published", 60, "cannot be in the future with status published"),
+        ("scheduled", -60, "must be in the future with status scheduled"),
+    ],
+)
+async def test_a_status_contradicting_its_time_is_422(
+    client: httpx.AsyncClient, alice: Account, status: str, minutes: int, message: str
+) -> None:
+    asked = {"status": status, "publishAt": _in(minutes)}
+    article = {"title": "t", "description": "d", "body": "b"} | asked
+    created = await client.post("/api/articles", headers=alice.auth, json={"article": article})
+    assert created.status_code == 422
+    assert created.json() == {"errors": {"publishAt": [message]}}
+    draft = await create(client, alice, status="draft")
+    updated = await client.put(
+        f"/api/articles/{draft['slug']}", headers=alice.auth, json={"article": asked}
+    )
+    assert updated.status_code == 422
+    assert updated.json() == {"errors": {"publishAt": [message]}}
+    mine = (await client.get("/api/user/articles", headers=alice.auth)).json()["articles"]
+    assert [(a["status"], a["version"]) for a in mine] == [("draft", 1)]
+
+
+async def test_a_status_agreeing_with_its_time_is_kept(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    backdated = await create(client, alice, status="published", publishAt="2001-01-01T00:00:00Z")
+    assert (backdated["status"], backdated["publishedAt"]) == (
+        "published",
+        "2001-01-01T00:00:00.000Z",
+    )
+    scheduled = await create(client, alice, status="scheduled", publishAt=_in(60))
+    assert scheduled["status"] == "scheduled"

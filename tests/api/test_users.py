@@ -125,6 +125,71 @@ async def test_update_user(client: httpx.AsyncClient, alice: Account) -> None:
     assert again.json()["user"]["bio"] == "I write."
 
 
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("a/b", "cannot contain '/'"),
+        (".", "cannot be only dots"),
+        ("..", "cannot be only dots"),
+        ("zero\u200bwidth", "contains control or invisible characters"),
+        ("bidi\u202eoverride", "contains control or invisible characters"),
+        ("soft\u00adhyphen", "contains control or invisible characters"),
+        ("tab\there", "contains white space other than spaces"),
+        ("new\nline", "contains white space other than spaces"),
+        ("no\u00a0break", "contains white space other than spaces"),
+    ],
+)
+async def test_usernames_that_cannot_lead_to_their_profile_are_422(
+    client: httpx.AsyncClient, alice: Account, username: str, message: str
+) -> None:
+    user = {"username": username, "email": "fresh@example.org", "password": PASSWORD}
+    registered = await client.post("/api/users", json={"user": user})
+    assert registered.status_code == 422
+    assert registered.json() == {"errors": {"username": [message]}}
+    renamed = await client.put(
+        "/api/user", headers=alice.auth, json={"user": {"username": username}}
+    )
+    assert renamed.status_code == 422
+    assert renamed.json() == {"errors": {"username": [message]}}
+    me = (await client.get("/api/user", headers=alice.auth)).json()["user"]
+    assert me["username"] == alice.username
+
+
+async def test_usernames_may_hold_spaces_dots_and_other_scripts(
+    client: httpx.AsyncClient,
+) -> None:
+    names = {"Ada Lovelace": "Ada Lovelace", "a.b": "a.b", "...x": "...x", "Zoë": "Zoë"}
+    names |= {"山田": "山田", "  padded  ": "padded"}
+    for number, (asked, kept) in enumerate(names.items()):
+        user = {"username": asked, "email": f"name{number}@example.org", "password": PASSWORD}
+        response = await client.post("/api/users", json={"user": user})
+        assert response.status_code == 201, response.text
+        assert response.json()["user"]["username"] == kept
+        assert (await client.get(f"/api/profiles/{kept}")).status_code == 200, kept
+
+
+@pytest.mark.parametrize("cleared", ["", "   ", "\t\n"])
+async def test_an_empty_or_blank_image_clears_it(
+    client: httpx.AsyncClient, alice: Account, cleared: str
+) -> None:
+    image = {"user": {"image": "https://img.example/a.png"}}
+    await client.put("/api/user", headers=alice.auth, json=image)
+    response = await client.put("/api/user", headers=alice.auth, json={"user": {"image": cleared}})
+    assert response.status_code == 200
+    assert response.json()["user"]["image"] is None
+    assert (await client.get("/api/user", headers=alice.auth)).json()["user"]["image"] is None
+
+
+@pytest.mark.parametrize("user", [{}, {"unknown": "field"}])
+async def test_an_update_changing_nothing_is_422(
+    client: httpx.AsyncClient, alice: Account, user: dict[str, str]
+) -> None:
+    response = await client.put("/api/user", headers=alice.auth, json={"user": user})
+    assert response.status_code == 422
+    assert response.json() == {"errors": {"user": ["needs at least one field to change"]}}
+    assert (await client.put("/api/user", json={"user": user})).status_code == 401
+
+
 async def test_update_password_then_login_with_it(
     client: httpx.AsyncClient, alice: Account
 ) -> None:

@@ -294,6 +294,8 @@ async def test_comments_can_be_added_refused_and_deleted(
     assert "Nice &lt;b&gt;one&lt;/b&gt;" in page.text
     assert "Delete comment" not in page.text  # ada did not write it
     comment_id = posted.headers["location"].rsplit("-", 1)[1]
+    too_large = await other_browser.post(f"/article/{slug}/comments/99999999999999999999/delete")
+    assert too_large.status_code == 422
     refused = await browser.post(f"/article/{slug}/comments/{comment_id}/delete")
     assert refused.status_code == 403
     mine = await other_browser.get(f"/article/{slug}")

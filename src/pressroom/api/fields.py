@@ -6,16 +6,16 @@ import re
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import AfterValidator, AwareDatetime, GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
+from pressroom.api.errors import BLANK
+from pressroom.kit.clock import in_utc
+from pressroom.kit.pagination import INTEGER_MAX
+
 # Control characters other than tab and newlines: PostgreSQL refuses NUL outright, and none
 # of them belongs in a title, a name or a comment.
-# Beyond this no count or position can be reached (ids are 32-bit integers); larger numbers
-# would overflow the databases' integer parameters.
-INTEGER_MAX = 2**31 - 1
-
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -29,10 +29,16 @@ def _refuse_control_characters(value: str) -> str:
     return value
 
 
+def _refuse_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError(BLANK)
+    return _refuse_control_characters(value)
+
+
 class _NoControlCharacters:
     """Refuses control characters ("contains control characters"), and says so in the
-    field's JSON Schema as a pattern. ``visible``: the field is stripped and must not end
-    up empty, so the pattern also asks for one character that is not white space."""
+    field's JSON Schema as a pattern. ``visible``: the field must hold a character that is
+    not white space ("can't be blank"), and the pattern asks for one too."""
 
     def __init__(self, *, visible: bool) -> None:
         self.visible = visible
@@ -40,9 +46,8 @@ class _NoControlCharacters:
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
-        return core_schema.no_info_after_validator_function(
-            _refuse_control_characters, handler(source)
-        )
+        check = _refuse_blank if self.visible else _refuse_control_characters
+        return core_schema.no_info_after_validator_function(check, handler(source))
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
@@ -58,8 +63,15 @@ NoControlCharacters = _NoControlCharacters(visible=False)
 # checks before any endpoint runs).
 TEXT_PARAMETER = {"pattern": f"^{_ALLOWED_CHARACTERS}*$"}
 TextInPath = Annotated[str, Path(json_schema_extra=TEXT_PARAMETER)]
-# For text stripped of surrounding white space and then required.
+# A row's id in a path: larger numbers would overflow the databases' integer parameters.
+IdInPath = Annotated[int, Path(ge=1, le=INTEGER_MAX)]
+# For required text: white space alone is blank (stripped or not, as the field chooses).
 VisibleText = _NoControlCharacters(visible=True)
+
+
+# A time with its zone, kept as the same moment in UTC, as the databases store it. Only
+# here can a time that UTC puts outside the years 1 to 9999 be refused as input.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(in_utc)]
 
 
 def has_control_characters(value: str) -> bool:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from pressroom.api import API_PREFIX
 from pressroom.api.errors import SIGNED_IN, SIGNED_IN_OR_NOT, errors
-from pressroom.api.fields import INTEGER_MAX, TEXT_PARAMETER, TextInPath
+from pressroom.api.fields import TEXT_PARAMETER, TextInPath
 from pressroom.api.responses import json_body
 from pressroom.articles import service
 from pressroom.articles.listing import ArticleFilter
@@ -21,7 +21,7 @@ from pressroom.articles.schemas import (
     UpdateArticleRequest,
 )
 from pressroom.db.deps import DbSession
-from pressroom.kit.pagination import MAX_CURSOR_LENGTH
+from pressroom.kit.pagination import INTEGER_MAX, MAX_CURSOR_LENGTH
 from pressroom.models.articles import ArticleStatus
 from pressroom.users.deps import CurrentUser, reading
 

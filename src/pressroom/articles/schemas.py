@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from pressroom.api.fields import NoControlCharacters, VisibleText
+from pressroom.api.fields import UtcDatetime, VisibleText
 from pressroom.models.articles import DESCRIPTION_MAX, TITLE_MAX, ArticleStatus
 from pressroom.models.tags import TAG_MAX
 from pressroom.profiles.schemas import Profile
@@ -25,7 +25,8 @@ Description = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=DESCRIPTION_MAX),
     VisibleText,
 ]
-Body = Annotated[str, StringConstraints(min_length=1, max_length=BODY_MAX), NoControlCharacters]
+# Not stripped: white space at either end can be Markdown (an indented code block).
+Body = Annotated[str, StringConstraints(min_length=1, max_length=BODY_MAX), VisibleText]
 TagName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=TAG_MAX),
@@ -34,10 +35,18 @@ TagName = Annotated[
 
 
 def _distinct(names: list[str]) -> list[str]:
-    return list(dict.fromkeys(names))
+    # The limit counts tags, not mentions: a tag named twice (once stripped) is one tag.
+    distinct = list(dict.fromkeys(names))
+    if len(distinct) > TAGS_MAX:
+        raise ValueError(f"is too long (maximum is {TAGS_MAX} tags)")
+    return distinct
 
 
-TagList = Annotated[list[TagName], Field(max_length=TAGS_MAX), AfterValidator(_distinct)]
+TagList = Annotated[
+    list[TagName],
+    Field(description=f"At most {TAGS_MAX} distinct tags; a repeated one counts once."),
+    AfterValidator(_distinct),
+]
 
 
 class _In(BaseModel):
@@ -48,7 +57,7 @@ class _Publishing(_In):
     """Beside the spec: a draft, a schedule, or (the default) published at once."""
 
     status: ArticleStatus | None = None
-    publishAt: AwareDatetime | None = None
+    publishAt: UtcDatetime | None = None
 
 
 class NewArticle(_Publishing):
@@ -65,11 +74,11 @@ class UpdateArticle(_Publishing):
     tagList: TagList | None = None
     # Optimistic concurrency: the version (or updatedAt) the change was based on.
     version: int | None = None
-    updatedAt: AwareDatetime | None = None
+    updatedAt: UtcDatetime | None = None
 
 
 class PublishRequest(_In):
-    publishAt: AwareDatetime | None = None
+    publishAt: UtcDatetime | None = None
 
 
 class NewArticleRequest(_In):

@@ -39,6 +39,13 @@ def status_of(published_at: datetime | None) -> ArticleStatus:
     return ArticleStatus.SCHEDULED if published_at > utc_now() else ArticleStatus.PUBLISHED
 
 
+def _published_now_or_kept(current: datetime | None) -> datetime:
+    """Publishing now: a published article keeps its time, so it keeps its place in the
+    lists; a draft or a scheduled one is published from now."""
+    now = utc_now()
+    return current if current is not None and current <= now else now
+
+
 def _publication_time(
     data: NewArticle | UpdateArticle, current: datetime | None
 ) -> datetime | None:
@@ -48,11 +55,16 @@ def _publication_time(
             raise Invalid("publishAt", "cannot go with status draft")
         return None
     if data.publishAt is not None:
+        # A status given with a time must agree with it, or one of them is a mistake.
+        if data.status is ArticleStatus.PUBLISHED and data.publishAt > utc_now():
+            raise Invalid("publishAt", "cannot be in the future with status published")
+        if data.status is ArticleStatus.SCHEDULED and data.publishAt <= utc_now():
+            raise Invalid("publishAt", "must be in the future with status scheduled")
         return data.publishAt
     if data.status is ArticleStatus.SCHEDULED:
         raise Invalid("publishAt", "can't be blank")
-    if data.status is ArticleStatus.PUBLISHED and (current is None or current > utc_now()):
-        return utc_now()
+    if data.status is ArticleStatus.PUBLISHED:
+        return _published_now_or_kept(current)
     return current
 
 
@@ -347,11 +359,15 @@ async def _flush_or_stale(session: AsyncSession) -> None:
 
 
 async def _set_publication(
-    session: AsyncSession, slug: str, viewer: User, published_at: datetime | None
+    session: AsyncSession,
+    slug: str,
+    viewer: User,
+    published_at: Callable[[datetime | None], datetime | None],
 ) -> ArticleJSON:
+    """Move the article's publication time to ``published_at(the current one)``."""
     article = await _own(session, slug, viewer)
     was_published_at = article.published_at
-    article.published_at = published_at
+    article.published_at = published_at(was_published_at)
     article.updated_at = utc_now()
     await _flush_or_stale(session)
     await _follow_tags_and_counts(session, article, was_published_at, None)
@@ -361,13 +377,15 @@ async def _set_publication(
 async def publish(
     session: AsyncSession, slug: str, viewer: User, at: datetime | None
 ) -> ArticleJSON:
-    """Publish now, or schedule for ``at``."""
-    return await _set_publication(session, slug, viewer, at or utc_now())
+    """Publish now (an article published already keeps its time), or schedule for ``at``."""
+    if at is None:
+        return await _set_publication(session, slug, viewer, _published_now_or_kept)
+    return await _set_publication(session, slug, viewer, lambda _: at)
 
 
 async def unpublish(session: AsyncSession, slug: str, viewer: User) -> ArticleJSON:
     """Back to a draft: invisible to everyone but its author."""
-    return await _set_publication(session, slug, viewer, None)
+    return await _set_publication(session, slug, viewer, lambda _: None)
 
 
 async def list_own(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request, Response, status
 
 from pressroom.api import API_PREFIX
 from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
-from pressroom.api.fields import TextInPath
+from pressroom.api.fields import IdInPath, TextInPath
 from pressroom.api.responses import json_body
 from pressroom.comments import service
 from pressroom.comments.schemas import CommentResponse, CommentsResponse, NewCommentRequest
@@ -50,7 +50,7 @@ async def add_comment(
     responses=errors(401, 403, 404),
 )
 async def delete_comment(
-    slug: TextInPath, comment_id: int, session: DbSession, viewer: CurrentUser
+    slug: TextInPath, comment_id: IdInPath, session: DbSession, viewer: CurrentUser
 ) -> Response:
     """Delete a comment (its author only)."""
     await service.delete_comment(session, slug, comment_id, viewer)

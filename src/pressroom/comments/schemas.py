@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
-from pressroom.api.fields import NoControlCharacters
+from pressroom.api.fields import VisibleText
 from pressroom.profiles.schemas import Profile
 
 COMMENT_MAX = 20_000
@@ -14,9 +14,7 @@ COMMENT_MAX = 20_000
 
 class NewComment(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    body: Annotated[
-        str, StringConstraints(min_length=1, max_length=COMMENT_MAX), NoControlCharacters
-    ]
+    body: Annotated[str, StringConstraints(min_length=1, max_length=COMMENT_MAX), VisibleText]
 
 
 class NewCommentRequest(BaseModel):

@@ -10,7 +10,12 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from pressroom.kit.clock import in_utc
+
 MAX_CURSOR_LENGTH = 200
+# Beyond this no count or position can be reached (ids are 32-bit integers); larger numbers
+# would overflow the databases' integer parameters.
+INTEGER_MAX = 2**31 - 1
 # One encoder for every cursor: ``json.dumps`` with its own separators builds a new one
 # on each call.
 _COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
@@ -39,7 +44,7 @@ def _key(raw: object) -> datetime | float:
         moment = datetime.fromisoformat(raw)
         if moment.tzinfo is None:
             raise ValueError("a cursor time has a time zone")
-        return moment
+        return in_utc(moment)
     # json gives floats back exactly as they were written: ranks compare equal again.
     if isinstance(raw, float | int) and not isinstance(raw, bool) and math.isfinite(raw):
         return float(raw)
@@ -51,6 +56,8 @@ def decode_cursor(cursor: str) -> Position:
         padded = cursor + "=" * (-len(cursor) % 4)
         raw_key, item_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if not isinstance(item_id, int) or isinstance(item_id, bool):
+            raise InvalidCursor(cursor)
+        if not 0 <= item_id <= INTEGER_MAX:  # no row has it, and no statement can bind it
             raise InvalidCursor(cursor)
         return Position(_key(raw_key), item_id)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:

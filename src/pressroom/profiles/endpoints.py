@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query, Request, Response
 
 from pressroom.api import API_PREFIX
 from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
-from pressroom.api.fields import INTEGER_MAX, TextInPath
+from pressroom.api.fields import TextInPath
 from pressroom.api.responses import json_body
 from pressroom.db.deps import DbSession
+from pressroom.kit.pagination import INTEGER_MAX
 from pressroom.profiles import service
 from pressroom.profiles.repository import AuthorOrder
 from pressroom.profiles.schemas import AuthorsResponse, ProfileResponse, ProfileStatsResponse

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 from pressroom.api.fields import NoControlCharacters, VisibleText
 from pressroom.models.users import EMAIL_MAX, IMAGE_MAX, USERNAME_MAX
@@ -20,10 +28,26 @@ def _looks_like_email(value: str) -> str:
     return value
 
 
+def _usable_as_a_path(value: str) -> str:
+    # A username is a path segment (/api/profiles/{username}, /@{username}) and is shown
+    # wherever its author is: it must read as what it is and lead back to its profile.
+    if "/" in value:
+        raise ValueError("cannot contain '/'")
+    if not value.strip("."):
+        raise ValueError("cannot be only dots")
+    for character in value:
+        if character.isspace() and character != " ":
+            raise ValueError("contains white space other than spaces")
+        if unicodedata.category(character) in ("Cc", "Cf"):
+            raise ValueError("contains control or invisible characters")
+    return value
+
+
 Username = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=USERNAME_MAX),
     VisibleText,
+    AfterValidator(_usable_as_a_path),
 ]
 Email = Annotated[
     str,
@@ -36,7 +60,10 @@ Password = Annotated[
     str, StringConstraints(min_length=1, max_length=PASSWORD_MAX), NoControlCharacters
 ]
 Bio = Annotated[str, StringConstraints(max_length=BIO_MAX), NoControlCharacters]
-Image = Annotated[str, StringConstraints(max_length=IMAGE_MAX), NoControlCharacters]
+# Stripped, so that white space alone clears the image as an empty string does.
+Image = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=IMAGE_MAX), NoControlCharacters
+]
 
 
 class _In(BaseModel):
@@ -64,6 +91,13 @@ class UpdateUser(_In):
     password: Password | None = None
     bio: Bio | None = None
     image: Image | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> UpdateUser:
+        # The spec: "At least one field is required." Unknown fields do not count.
+        if not self.model_fields_set:
+            raise ValueError("needs at least one field to change")
+        return self
 
 
 class NewUserRequest(_In):

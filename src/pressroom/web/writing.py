@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pressroom.api.fields import TextInPath
+from pressroom.api.fields import IdInPath, TextInPath
 from pressroom.articles import service as articles
 from pressroom.articles.rendering import render_markdown_async
 from pressroom.articles.schemas import NewArticle, UpdateArticle
@@ -221,7 +221,7 @@ async def add_comment(
 
 @router.post("/article/{slug}/comments/{comment_id}/delete")
 async def delete_comment(
-    slug: TextInPath, comment_id: int, session: DbSession, viewer: Author
+    slug: TextInPath, comment_id: IdInPath, session: DbSession, viewer: Author
 ) -> Response:
     await comments.delete_comment(session, slug, comment_id, viewer)
     return see_other(f"{article_path(slug)}#comments")
