@@ -42,6 +42,7 @@ async def test_create_answers_201_with_the_whole_article(
     }
     assert ISO_MS.match(article["createdAt"])
     assert article["createdAt"] == article["updatedAt"]
+    assert article["publishedAt"] == article["createdAt"]  # published as it was created
     assert article["body"] == "You have to believe"
 
 
