@@ -75,13 +75,14 @@ LINES: list[tuple[str | dict[str, object], str | None]] = [
     ("[1, 2]", "not a JSON object"),
     (_comment("s5", "c" * 20_001), "'body' too long (at most 20,000 characters)"),
     (_article("has space"), "'slug': is not a valid slug"),
-    (_article("s5", tagList=["a"]), None),
+    (_article("s5", tagList=["a"] * 21), None),  # one tag, however often it is named
     (_comment("s5", "ok"), None),
     (HEADER, "the header belongs on the first line only"),
     (_article("s6", body="b" * 1_000_001), "line longer than 1,000,000 bytes"),
     # Valid ISO dates whose UTC time falls outside years 1 to 9999.
     (_article("s7", createdAt="9999-12-31T23:00:00-05:00"), "bad date in 'createdAt'"),
     (_article("s8", publishedAt="0001-01-01T00:00:00+01:00"), "bad date in 'publishedAt'"),
+    (_article("s9", tagList=[f"t{n}" for n in range(21)]), "'tagList': is too long"),
     # /api/articles/feed is the reader's feed: an article there could never be read.
     (_article("feed"), "'slug': is reserved"),
     (

@@ -34,7 +34,7 @@ TagName = Annotated[
 ]
 
 
-def _distinct(names: list[str]) -> list[str]:
+def distinct_tags(names: list[str]) -> list[str]:
     # The limit counts tags, not mentions: a tag named twice (once stripped) is one tag.
     distinct = list(dict.fromkeys(names))
     if len(distinct) > TAGS_MAX:
@@ -45,7 +45,7 @@ def _distinct(names: list[str]) -> list[str]:
 TagList = Annotated[
     list[TagName],
     Field(description=f"At most {TAGS_MAX} distinct tags; a repeated one counts once."),
-    AfterValidator(_distinct),
+    AfterValidator(distinct_tags),
 ]
 
 

@@ -16,7 +16,6 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Discriminator,
-    Field,
     StringConstraints,
     Tag,
     TypeAdapter,
@@ -25,7 +24,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from pressroom.api.fields import NoControlCharacters
-from pressroom.articles.schemas import BODY_MAX, TAGS_MAX
+from pressroom.articles.schemas import BODY_MAX, distinct_tags
 from pressroom.comments.schemas import COMMENT_MAX
 from pressroom.kit.slugs import RESERVED as RESERVED_SLUGS
 from pressroom.models.articles import DESCRIPTION_MAX, SLUG_MAX, TITLE_MAX
@@ -94,11 +93,8 @@ Body = Annotated[str, _key(BODY_MAX), NoControlCharacters]
 CommentBody = Annotated[str, _key(COMMENT_MAX), NoControlCharacters]
 
 
-def _distinct(names: list[str]) -> list[str]:
-    return list(dict.fromkeys(names))
-
-
-TagList = Annotated[list[TagName], Field(max_length=TAGS_MAX), AfterValidator(_distinct)]
+# As the API counts them: a tag named twice is one tag.
+TagList = Annotated[list[TagName], AfterValidator(distinct_tags)]
 
 
 class _Record(BaseModel):
