@@ -30,7 +30,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-@pytest.fixture(scope="session")
+# The browser's package, not the session: while Playwright's sync API runs, it leaves its
+# event loop set as this thread's running one, and no async test could run after it.
+@pytest.fixture(scope="package")
 def chromium() -> Iterator[Browser]:
     if shutil.which(CHROMIUM) is None:
         message = f"{CHROMIUM} is not installed (apt-get install chromium)"
