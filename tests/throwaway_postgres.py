@@ -20,12 +20,33 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import NoReturn, Protocol
+
+import pytest
+
+from tests.databases import REQUIRE_ALL
 
 SYSTEM_USER = "postgres"
 
 
 class CannotRun(RuntimeError):
     """No PostgreSQL server binaries here, or no user that may run them."""
+
+
+class _Removable(Protocol):
+    def remove(self) -> None: ...
+
+
+def give_up(what: str, reason: CannotRun, *started: _Removable | None) -> NoReturn:
+    """Remove what was started, then skip the test, or fail it where every database is
+    required (CI)."""
+    for server in started:
+        if server is not None:
+            server.remove()
+    message = f"cannot run {what}: {reason}"
+    if REQUIRE_ALL:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
 
 
 def _binaries() -> Path:

@@ -21,8 +21,7 @@ from pressroom.config import Settings
 from pressroom.db import migrate
 from pressroom.db.urls import sync_url
 from tests.api.conftest import TEST_SECRET, Account, register
-from tests.databases import REQUIRE_ALL
-from tests.throwaway_postgres import CannotRun, ThrowawayPostgres, ThrowawayStandby
+from tests.throwaway_postgres import CannotRun, ThrowawayPostgres, ThrowawayStandby, give_up
 
 pytestmark = pytest.mark.backend("postgresql")
 
@@ -41,12 +40,7 @@ def replicated() -> Iterator[tuple[ThrowawayPostgres, ThrowawayStandby]]:
         standby = ThrowawayStandby(primary, apply_delay_ms=APPLY_DELAY_MS)
         standby.start()
     except CannotRun as exc:
-        for started in (standby, primary):
-            if started is not None:
-                started.remove()
-        if REQUIRE_ALL:
-            pytest.fail(f"cannot run a PostgreSQL standby: {exc}", pytrace=False)
-        pytest.skip(f"cannot run a PostgreSQL standby: {exc}")
+        give_up("a PostgreSQL standby", exc, standby, primary)
     try:
         migrate.upgrade(migrate.alembic_config(sync_url(primary.url)))
         standby.caught_up()

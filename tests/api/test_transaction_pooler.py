@@ -25,9 +25,8 @@ from pressroom.config import get_settings
 from pressroom.db.urls import sync_url
 from pressroom.models import Article, Comment, favorites
 from tests.api.conftest import TEST_SECRET, Account, register
-from tests.databases import REQUIRE_ALL
 from tests.served import served
-from tests.throwaway_postgres import CannotRun, ThrowawayPgBouncer, ThrowawayPostgres
+from tests.throwaway_postgres import CannotRun, ThrowawayPgBouncer, ThrowawayPostgres, give_up
 
 pytestmark = pytest.mark.backend("postgresql")
 
@@ -46,12 +45,7 @@ def pooler() -> Iterator[tuple[ThrowawayPostgres, ThrowawayPgBouncer]]:
         bouncer = ThrowawayPgBouncer(postgres, server_connections=2)
         bouncer.start()
     except CannotRun as exc:
-        for started in (bouncer, postgres):
-            if started is not None:
-                started.remove()
-        if REQUIRE_ALL:
-            pytest.fail(f"cannot run PostgreSQL behind PgBouncer: {exc}", pytrace=False)
-        pytest.skip(f"cannot run PostgreSQL behind PgBouncer: {exc}")
+        give_up("PostgreSQL behind PgBouncer", exc, bouncer, postgres)
     try:
         yield postgres, bouncer
     finally:
