@@ -31,6 +31,17 @@ def test_reads_go_elsewhere_only_when_another_database_is_named(
     assert reads_elsewhere(settings) is elsewhere
 
 
+async def _the_one_start_up_warning(settings: Settings, caplog: pytest.LogCaptureFixture) -> str:
+    engine = create_async_db_engine(settings)
+    try:
+        with caplog.at_level(logging.WARNING, logger="pressroom.db.replicas"):
+            await warn_unless_reads_see_writes(engine, settings)  # never raises
+    finally:
+        await engine.dispose()
+    [warning] = [r.getMessage() for r in caplog.records if r.name == "pressroom.db.replicas"]
+    return warning
+
+
 async def test_a_worker_reading_from_a_mysql_replica_warns_without_connecting(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -39,13 +50,7 @@ async def test_a_worker_reading_from_a_mysql_replica_warns_without_connecting(
         database_url="mysql://root@127.0.0.1:9/primary",
         read_database_url="mysql://root@127.0.0.1:9/replica",
     )
-    engine = create_async_db_engine(settings)
-    try:
-        with caplog.at_level(logging.WARNING, logger="pressroom.db.replicas"):
-            await warn_unless_reads_see_writes(engine, settings)
-    finally:
-        await engine.dispose()
-    [warning] = [r.getMessage() for r in caplog.records if r.name == "pressroom.db.replicas"]
+    warning = await _the_one_start_up_warning(settings, caplog)
     assert "MySQL or MariaDB replica" in warning
 
 
@@ -57,11 +62,5 @@ async def test_a_worker_whose_primary_is_down_at_start_up_says_it_could_not_chec
         read_database_url="postgresql://postgres@127.0.0.1:9/replica",
         pool_timeout=1,
     )
-    engine = create_async_db_engine(settings)
-    try:
-        with caplog.at_level(logging.WARNING, logger="pressroom.db.replicas"):
-            await warn_unless_reads_see_writes(engine, settings)  # does not raise
-    finally:
-        await engine.dispose()
-    [warning] = [r.getMessage() for r in caplog.records if r.name == "pressroom.db.replicas"]
+    warning = await _the_one_start_up_warning(settings, caplog)
     assert warning.startswith("could not check the read replica set-up")

@@ -26,6 +26,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 from pressroom.api.fields import NoControlCharacters
 from pressroom.articles.schemas import BODY_MAX, distinct_tags
 from pressroom.comments.schemas import COMMENT_MAX
+from pressroom.kit.clock import in_utc
 from pressroom.kit.slugs import RESERVED as RESERVED_SLUGS
 from pressroom.models.articles import DESCRIPTION_MAX, SLUG_MAX, TITLE_MAX
 from pressroom.models.tags import TAG_MAX
@@ -49,9 +50,10 @@ def iso_utc(moment: datetime) -> str:
 
 def _utc(moment: datetime) -> datetime:
     try:
-        return moment.astimezone(UTC)
-    except OverflowError:
-        # 9999-12-31T23:00:00-05:00 is a valid ISO date whose UTC time is past year 9999.
+        return in_utc(moment)
+    except ValueError:
+        # 9999-12-31T23:00:00-05:00 is a valid ISO date whose UTC time is past year 9999;
+        # a "datetime" error type, so the line reads as a bad date.
         raise PydanticCustomError(
             "datetime_out_of_range", "Outside years 1 to 9999 once its offset is applied"
         ) from None

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Delete, Select, Update, delete, func, sele
 from sqlalchemy.orm import Session
 
 from pressroom.articles import counters
-from pressroom.kit.clock import utc_now
+from pressroom.kit.clock import in_utc, utc_now
 from pressroom.models import Article, Tag, User, article_tags
 
 _AGE = re.compile(r"(\d+)\s*([hdw])")
@@ -62,8 +62,8 @@ def parse_moment(text: str) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     try:
-        return moment.astimezone(UTC)
-    except OverflowError:
+        return in_utc(moment)
+    except ValueError:
         raise ValueError(
             f"{text!r} is out of range: in UTC it is before year 1 or after 9999"
         ) from None
