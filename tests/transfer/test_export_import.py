@@ -18,11 +18,16 @@ import pytest
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
+from pressroom.articles.schemas import BODY_MAX, TAGS_MAX
 from pressroom.db import migrate
 from pressroom.db.engine import create_sync_engine
 from pressroom.models import Tag, User, article_tags, favorites, follows
+from pressroom.models.articles import DESCRIPTION_MAX, SLUG_MAX, TITLE_MAX
+from pressroom.models.tags import TAG_MAX
+from pressroom.models.users import USERNAME_MAX
 from pressroom.transfer import export, importer, loaders
 from pressroom.transfer.format import UNUSABLE_PASSWORD
+from pressroom.transfer.reading import MAX_LINE_BYTES
 from tests.cleanup import delete_everything
 from tests.conftest import settings_for
 from tests.counts import wrong_counts
@@ -338,8 +343,10 @@ def test_minimal_article_form(target: Side, tmp_path: Path) -> None:
 
     assert code == 0, report
     assert report["counts"]["article"] == {"inserted": 3, "unchanged": 0, "skipped": 0}
+    assert report["counts"]["tag"] == {"inserted": 2, "unchanged": 0, "skipped": 0}
     assert again_code == 0
     assert again["counts"]["article"] == {"inserted": 0, "unchanged": 3, "skipped": 0}
+    assert again["counts"]["tag"] == {"inserted": 0, "unchanged": 0, "skipped": 0}
     lines = records(target.export(tmp_path))
     articles = {line["slug"]: line for line in lines if line["type"] == "article"}
     assert set(articles) == {"hello-world", "my-own-slug", "later"}
@@ -350,6 +357,35 @@ def test_minimal_article_form(target: Side, tmp_path: Path) -> None:
     assert articles["my-own-slug"]["tagList"] == ["imported", "notes"]
     assert articles["later"]["publishedAt"] == "2999-01-01T00:00:00.000000Z"
     assert {line["name"] for line in lines if line["type"] == "tag"} == {"imported", "notes"}
+
+
+def test_the_longest_article_imports_with_every_character_escaped(
+    target: Side, tmp_path: Path
+) -> None:
+    # Every field at its limit, in characters beyond the Basic Multilingual Plane, which
+    # json.dumps writes by default as surrogate pairs: twelve bytes each.
+    author = "\U0001d4d0" * USERNAME_MAX
+    with Session(target.engine) as session, session.begin():
+        make_user(session, username=author, email="long@example.org")
+    article = {
+        "type": "article",
+        "slug": "\U0001f4dc" * SLUG_MAX,
+        "title": "\U0001d4e3" * TITLE_MAX,
+        "description": "\U0001d4d3" * DESCRIPTION_MAX,
+        "body": "\U0001f389" * BODY_MAX,
+        "author": author,
+        "tagList": [chr(0x1F600 + n) * TAG_MAX for n in range(TAGS_MAX)],
+        "publishedAt": "2024-01-01T00:00:00.000000Z",
+    }
+    line = json.dumps(article).encode()
+    assert len(line) > 0.95 * MAX_LINE_BYTES
+
+    code, report = target.import_file(write(tmp_path, line + b"\n"))
+
+    assert code == 0, report
+    assert report["counts"]["article"] == {"inserted": 1, "unchanged": 0, "skipped": 0}
+    [stored] = [line for line in records(target.export(tmp_path)) if line["type"] == "article"]
+    assert {key: stored[key] for key in article} == article
 
 
 def test_years_before_1000_are_written_with_four_digits_and_read_back(

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from pressroom.db.urls import Backend
+from pressroom.transfer.reading import MAX_LINE_BYTES
 from tests.databases import ScratchDatabase
 from tests.transfer.test_export_import import Side, records, transfer_databases, write
 
@@ -78,7 +79,7 @@ LINES: list[tuple[str | dict[str, object], str | None]] = [
     (_article("s5", tagList=["a"] * 21), None),  # one tag, however often it is named
     (_comment("s5", "ok"), None),
     (HEADER, "the header belongs on the first line only"),
-    (_article("s6", body="b" * 1_000_001), "line longer than 1,000,000 bytes"),
+    (_article("s6", body="b" * MAX_LINE_BYTES), f"line longer than {MAX_LINE_BYTES:,} bytes"),
     # Valid ISO dates whose UTC time falls outside years 1 to 9999.
     (_article("s7", createdAt="9999-12-31T23:00:00-05:00"), "bad date in 'createdAt'"),
     (_article("s8", publishedAt="0001-01-01T00:00:00+01:00"), "bad date in 'publishedAt'"),
@@ -122,7 +123,7 @@ def test_skip_imports_exactly_the_good_lines(target: Side, tmp_path: Path) -> No
 
     assert result.exit_code == 1
     assert "line 2: invalid JSON" in result.stderr
-    assert "line 22: line longer than 1,000,000 bytes" in result.stderr
+    assert f"line 22: line longer than {MAX_LINE_BYTES:,} bytes" in result.stderr
     assert "bad lines were skipped" in result.stderr
     kept = [
         (r["type"], r.get("username") or r.get("slug") or r.get("name"))

@@ -1,9 +1,9 @@
 """Load a transfer file in batches, inside the caller's transaction.
 
 Memory stays flat whatever the file size: lines are parsed a few chunks ahead, one batch
-of one record type is held, and key maps are bounded. Lines of the same type that follow
-each other share a batch; a change of type writes the batch first, so a record may refer
-to anything above it in the file.
+of one record type is held (so many records or bytes, whichever comes first), and key
+maps are bounded. Lines of the same type that follow each other share a batch; a change
+of type writes the batch first, so a record may refer to anything above it in the file.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from pressroom.transfer.reading import parsed_lines
 from pressroom.transfer.report import ImportReport
 
 BATCH_SIZE = 2000
+# A batch of typical articles stays far under this; one of the longest allowed is cut short.
+BATCH_BYTES = 16_000_000
 
 Advance = Callable[[int], None]
 
@@ -55,8 +57,11 @@ def import_stream(
     }
     batch: list[tuple[int, Any]] = []
     batch_type = ""
+    batch_bytes = 0
 
     def flush() -> None:
+        nonlocal batch_bytes
+        batch_bytes = 0
         if not batch:
             return
         try:
@@ -72,7 +77,7 @@ def import_stream(
 
     first_line = 0
     with closing(parsed_lines(stream)) as lines:
-        for number, record in lines:
+        for number, length, record in lines:
             first_line = first_line or number
             if isinstance(record, BadLine):
                 report.bad(number, record.reason, record.record_type)
@@ -80,10 +85,11 @@ def import_stream(
             if isinstance(record, Header):
                 _check_header(record, number, first=number == first_line, report=report)
                 continue
-            if record.type != batch_type or len(batch) >= size:
+            if record.type != batch_type or len(batch) >= size or batch_bytes >= BATCH_BYTES:
                 flush()
                 batch_type = record.type
             batch.append((number, record))
+            batch_bytes += length
     flush()
     return report
 

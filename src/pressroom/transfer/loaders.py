@@ -190,7 +190,8 @@ class Loader:
     def _link_tags(
         self, tag_lists: dict[str, list[str]], published_at: dict[str, datetime | None]
     ) -> None:
-        tag_ids, _ = self.ensure_tags(name for names in tag_lists.values() for name in names)
+        tag_ids, created = self.ensure_tags(name for names in tag_lists.values() for name in names)
+        self.report.inserted("tag", len(created))  # named by an article, not by a tag record
         article_ids = self.articles.ids(tag_lists)
         links = [
             {

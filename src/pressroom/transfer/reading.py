@@ -13,30 +13,43 @@ import threading
 from collections.abc import Generator, Iterator
 from typing import IO
 
+from pressroom.articles.schemas import BODY_MAX, TAGS_MAX
+from pressroom.models.articles import DESCRIPTION_MAX, SLUG_MAX, TITLE_MAX
+from pressroom.models.tags import TAG_MAX
+from pressroom.models.users import USERNAME_MAX
 from pressroom.transfer.format import BadLine, DataRecord, Header, parse_line
 
-# A body of 200,000 characters of four bytes each, and room for the other fields.
-MAX_LINE_BYTES = 1_000_000
+# The longest record the format accepts is an article with every field at its limit. Any
+# JSON writer may escape every character (``json.dumps`` does by default): six bytes for
+# one in the Basic Multilingual Plane, twelve for one beyond it (a surrogate pair), where
+# the limits count characters. The rest is room for the keys, quotes, dates and spaces.
+_LONGEST_TEXT = BODY_MAX + TITLE_MAX + DESCRIPTION_MAX + SLUG_MAX + USERNAME_MAX
+MAX_LINE_BYTES = 12 * (_LONGEST_TEXT + TAGS_MAX * TAG_MAX) + 64 * 1024  # line end not counted
+# The reader hands lines over in chunks of so many lines or bytes, whichever comes first,
+# and stays a few chunks ahead: memory stays flat, whether lines are short or long.
 _CHUNK_LINES = 500
+_CHUNK_BYTES = 1_000_000
 _CHUNKS_AHEAD = 8
 
-Parsed = tuple[int, Header | DataRecord | BadLine]
+Parsed = tuple[int, int, Header | DataRecord | BadLine]  # line number, its bytes, its record
 
 
 def read_lines(
     stream: IO[bytes], limit: int = MAX_LINE_BYTES
 ) -> Iterator[tuple[int, bytes | None]]:
-    """(line number, bytes) for every non-blank line; ``None`` for a line over ``limit`` bytes."""
+    """(line number, bytes) for every non-blank line; ``None`` for a line whose text, its
+    line end left out, is over ``limit`` bytes."""
     number = 0
     while True:
-        line = stream.readline(limit + 1)
+        # Room for the limit and a line end of two bytes (\r\n).
+        line = stream.readline(limit + 2)
         if not line:
             return
         number += 1
         if number == 1:
             # Editors on Windows often start UTF-8 files with a byte order mark: not JSON.
             line = line.removeprefix(codecs.BOM_UTF8)
-        if len(line) > limit:
+        if len(line.rstrip(b"\r\n")) > limit:
             # Drop the rest of the long line without holding it in memory.
             while line and not line.endswith(b"\n"):
                 line = stream.readline(limit)
@@ -44,6 +57,22 @@ def read_lines(
             continue
         if line.strip():
             yield number, line
+
+
+def chunks(lines: Iterator[tuple[int, bytes | None]]) -> Iterator[list[tuple[int, bytes | None]]]:
+    """``lines`` in chunks of at most ``_CHUNK_LINES`` lines, and of ``_CHUNK_BYTES`` bytes
+    unless one line alone is longer."""
+    chunk: list[tuple[int, bytes | None]] = []
+    size = 0
+    for number, raw in lines:
+        length = len(raw) if raw is not None else 0
+        if chunk and (len(chunk) >= _CHUNK_LINES or size + length > _CHUNK_BYTES):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append((number, raw))
+        size += length
+    if chunk:
+        yield chunk
 
 
 def _parse(raw: bytes | None) -> Header | DataRecord | BadLine:
@@ -56,14 +85,15 @@ def _parse(raw: bytes | None) -> Header | DataRecord | BadLine:
 
 
 def parsed_lines(stream: IO[bytes]) -> Generator[Parsed]:
-    """(line number, record or :class:`BadLine`) for every non-blank line, parsed ahead."""
-    chunks: queue.Queue[list[Parsed] | BaseException | None] = queue.Queue(_CHUNKS_AHEAD)
+    """(line number, its length in bytes, record or :class:`BadLine`) for every non-blank
+    line, parsed ahead."""
+    ahead: queue.Queue[list[Parsed] | BaseException | None] = queue.Queue(_CHUNKS_AHEAD)
     stop = threading.Event()
 
     def hand_over(item: list[Parsed] | BaseException | None) -> bool:
         while not stop.is_set():
             try:
-                chunks.put(item, timeout=0.1)
+                ahead.put(item, timeout=0.1)
                 return True
             except queue.Full:
                 continue
@@ -71,22 +101,18 @@ def parsed_lines(stream: IO[bytes]) -> Generator[Parsed]:
 
     def produce() -> None:
         try:
-            chunk: list[Parsed] = []
-            for number, raw in read_lines(stream):
-                chunk.append((number, _parse(raw)))
-                if len(chunk) >= _CHUNK_LINES:
-                    if not hand_over(chunk):
-                        return
-                    chunk = []
-            if not chunk or hand_over(chunk):
-                hand_over(None)
+            for chunk in chunks(read_lines(stream)):
+                parsed = [(number, len(raw or b""), _parse(raw)) for number, raw in chunk]
+                if not hand_over(parsed):
+                    return
+            hand_over(None)
         except BaseException as exc:  # handed to the reading side, raised there
             hand_over(exc)
 
     reader = threading.Thread(target=produce, name="pressroom-import-reader", daemon=True)
     reader.start()
     try:
-        while (item := chunks.get()) is not None:
+        while (item := ahead.get()) is not None:
             if isinstance(item, BaseException):
                 raise item
             yield from item
