@@ -188,3 +188,35 @@ async def test_a_worker_warns_when_the_primary_waits_for_no_standby(
         primary.configure(synchronous_standby_names="*")
     assert len(warnings) == 1
     assert "synchronous_standby_names is empty" in warnings[0]
+
+
+async def test_with_its_primary_down_a_worker_stays_ready_and_serves_reads(
+    replicated: tuple[ThrowawayPostgres, ThrowawayStandby], client: httpx.AsyncClient
+) -> None:
+    """/readyz asks the read database: losing the primary takes writes away, not the
+    worker out of the load balancer, so readers keep reading."""
+    author: Account = await register(client, "primary_down_author")
+    article = {"title": "Written before the outage", "description": "d", "body": "b"}
+    created = await client.post("/api/articles", headers=author.auth, json={"article": article})
+    assert created.status_code == 201, created.text
+    slug = created.json()["article"]["slug"]
+    primary, standby = replicated
+
+    primary.stop()
+    try:
+        ready = await client.get("/readyz")
+        read = await client.get(f"/api/articles/{slug}")
+        listed = await client.get("/api/articles?author=primary_down_author")
+        written = await client.post(
+            "/api/articles", headers=author.auth, json={"article": article | {"title": "Lost"}}
+        )
+    finally:
+        primary.start()
+        standby.caught_up()
+
+    assert ready.status_code == 200, ready.text
+    assert read.status_code == 200, read.text
+    assert [a["slug"] for a in listed.json()["articles"]] == [slug]
+    assert written.status_code == 503, written.text
+    assert written.json() == {"errors": {"database": ["is unavailable; try again shortly"]}}
+    assert "retry-after" in written.headers
