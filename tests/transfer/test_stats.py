@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -132,6 +133,17 @@ def test_piped_stats_are_plain_lines(publication: ContentDatabase) -> None:
     assert "published\t4" in lines
     assert "author\tann\t3\t3" in lines
     assert "tag\tgo\t2" in lines
+
+
+def test_a_database_at_head_is_not_announced_in_the_log(
+    publication: ContentDatabase, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Migrations log what they do; a command on a database that needs none has no news.
+    with caplog.at_level(logging.INFO):
+        result = publication.run("stats")
+
+    assert result.exit_code == 0
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("alembic")] == []
 
 
 def test_stats_on_a_terminal_are_tables(

@@ -230,10 +230,12 @@ def purge(
 def recount(
     as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
 ) -> None:
-    """Set the maintained counts (favorites, published articles per tag and site-wide, the
-    publication time each tag link copies, the words of each body) from the rows, and say
-    how many were wrong.
-    Every write keeps them; this repairs them after rows were changed by hand."""
+    """Set the maintained counts from the rows, and say how many were wrong.
+
+    The counts: favorites per article, published articles per tag and site-wide,
+    the publication time each tag link copies, and the words of each body.
+    Every write keeps them; this repairs them after rows were changed by hand.
+    """
     with open_database() as factory, transaction(factory) as session:
         fixed = counters.recount(session)
     figures = {

@@ -54,9 +54,6 @@ def prepare_schema() -> None:
     """
     settings = get_settings()
     config = migrate.alembic_config(settings.database_url)
-    if backend_of(settings.database_url) is Backend.SQLITE:
-        migrate.upgrade(config)
-        return
     engine = create_sync_engine(settings)
     try:
         with engine.connect() as connection:
@@ -64,6 +61,9 @@ def prepare_schema() -> None:
     finally:
         engine.dispose()
     head = migrate.head_revision(config)
+    if current != head and backend_of(settings.database_url) is Backend.SQLITE:
+        migrate.upgrade(config)  # only then: its log lines are news
+        return
     if current != head:
         err.print(
             f"[red]The database schema is at {current or 'nothing'}; "

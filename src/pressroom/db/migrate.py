@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from sqlalchemy.engine import URL
 from pressroom.db.urls import sync_url
 
 SCRIPT_LOCATION = "pressroom:migrations"
+_ALEMBIC_MIGRATION_LOG = logging.getLogger("alembic.runtime.migration")
 
 
 def alembic_config(url: str | URL, connection: Connection | None = None) -> Config:
@@ -43,7 +45,14 @@ def head_revision(config: Config) -> str | None:
 
 def current_revision(connection: Connection) -> str | None:
     """The revision the database is at, or None for an empty database."""
-    return MigrationContext.configure(connection).get_current_revision()
+    # Alembic announces every context it makes at INFO ("Context impl ..."): news while
+    # migrating, noise from a question every command and every /readyz probe asks.
+    quiet = _ALEMBIC_MIGRATION_LOG.level
+    _ALEMBIC_MIGRATION_LOG.setLevel(logging.WARNING)
+    try:
+        return MigrationContext.configure(connection).get_current_revision()
+    finally:
+        _ALEMBIC_MIGRATION_LOG.setLevel(quiet)
 
 
 def upgrade(config: Config, revision: str = "head") -> None:
