@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +51,34 @@ def test_chunks_are_bounded_in_lines_and_in_bytes(monkeypatch: pytest.MonkeyPatc
     # A line longer than the budget goes alone; a refused line (None) weighs nothing.
     mixed = [(1, b"a" * 60), (2, b"b" * 60), (3, b"c" * 250), (4, None), (5, b"d" * 30)]
     assert line_numbers(mixed) == [[1], [2], [3], [4, 5]]
+
+
+def test_an_import_that_fails_does_not_wait_for_the_pipe_to_close(tmp_path: Path) -> None:
+    """A writer still sending (or stalled) must not keep a failed import from ending, nor
+    the reader it leaves waiting on standard input make the process abort as it exits."""
+    env = os.environ | {
+        "PRESSROOM_DATABASE_URL": f"sqlite:///{tmp_path}/import.db",
+        "PRESSROOM_LOG_LEVEL": "WARNING",
+    }
+    command = [str(Path(sys.executable).parent / "pressroom"), "import", "-"]
+    lines = [b'{"type": "pressroom-export", "version": 99}\n']
+    lines += [b'{"type": "tag", "name": "t%d"}\n' % n for n in range(700)]  # past a chunk
+    errors = tmp_path / "stderr"
+    with errors.open("wb") as stderr_file:
+        process = subprocess.Popen(  # noqa: S603 (our own command)
+            command, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr_file
+        )
+    assert process.stdin is not None
+    try:
+        process.stdin.write(b"".join(lines))
+        process.stdin.flush()  # and the pipe stays open, as a stalled writer's would
+        returncode = process.wait(timeout=60)
+    finally:
+        process.kill()
+        process.stdin.close()
+        process.wait()
+
+    stderr = errors.read_bytes()
+    assert returncode == 2, stderr
+    assert b"version 99 is not supported" in stderr
+    assert b"Fatal Python error" not in stderr

@@ -162,10 +162,23 @@ def _print_report(report: ImportReport, *, dry_run: bool, on_error: OnError) -> 
 @contextmanager
 def _input(name: str) -> Iterator[IO[bytes]]:
     if name == "-":
-        yield sys.stdin.buffer
+        yield _standard_input()
         return
     with Path(name).open("rb") as stream:
         yield stream
+
+
+def _standard_input() -> IO[bytes]:
+    """Standard input through a reader of its own, left open.
+
+    The import reads on a thread, which a command that fails early may leave waiting for a
+    line that a pipe's writer has yet to send. Waiting in ``sys.stdin``, it would hold that
+    object's lock through the interpreter's shutdown, which then aborts.
+    """
+    try:
+        return open(sys.stdin.fileno(), "rb", closefd=False)
+    except (OSError, ValueError):  # no descriptor: input handed over in memory
+        return sys.stdin.buffer
 
 
 @contextmanager

@@ -30,6 +30,7 @@ MAX_LINE_BYTES = 12 * (_LONGEST_TEXT + TAGS_MAX * TAG_MAX) + 64 * 1024  # line e
 _CHUNK_LINES = 500
 _CHUNK_BYTES = 1_000_000
 _CHUNKS_AHEAD = 8
+_READER_GRACE_SECONDS = 1.0
 
 Parsed = tuple[int, int, Header | DataRecord | BadLine]  # line number, its bytes, its record
 
@@ -118,4 +119,7 @@ def parsed_lines(stream: IO[bytes]) -> Generator[Parsed]:
             yield from item
     finally:
         stop.set()
-        reader.join()
+        # Stopped early, the reader ends once its current read returns: at once from a file,
+        # but a pipe's writer may keep it waiting; it is then left behind, to end with the
+        # process.
+        reader.join(timeout=_READER_GRACE_SECONDS)
