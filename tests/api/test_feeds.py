@@ -6,6 +6,7 @@ import html
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from urllib.parse import quote
 
 import feedparser
 import httpx
@@ -13,7 +14,7 @@ import pytest
 
 from pressroom.feeds.documents import entry_id, rfc3339
 from pressroom.models import Article
-from tests.api.conftest import Account, StatementLog
+from tests.api.conftest import Account, StatementLog, register
 from tests.api.test_articles import create
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -156,6 +157,26 @@ async def test_titles_are_escaped(client: httpx.AsyncClient, alice: Account) -> 
     (entry,) = await _atom(client, "/atom.xml")
     assert entry.findtext(f"{ATOM}title") == NASTY
     assert entry.findtext(f"{ATOM}summary") == f"about {NASTY}"
+
+
+async def test_characters_xml_cannot_hold_still_make_valid_feeds(
+    client: httpx.AsyncClient,
+) -> None:
+    """U+FFFE and U+FFFF are Unicode the API takes, but no XML 1.0 document may hold them."""
+    odd = "\ufffe\uffff"
+    author = await register(client, f"odd{odd}")
+    await create(client, author, title=f"Title {odd}", description=f"D {odd}", tagList=[odd])
+    tag = quote(odd, safe="")
+    author_path = f"/@{quote(author.username, safe='')}"
+    for kind in ("feed.xml", "atom.xml"):
+        for path in (f"/{kind}", f"{author_path}/{kind}", f"/tags/{tag}/{kind}"):
+            response = await client.get(path)
+            assert response.status_code == 200, path
+            # expat, a strict parser, refuses any character XML 1.0 forbids.
+            root = ET.fromstring(response.content)  # noqa: S314 (the app's own output)
+            assert "Title \ufffd\ufffd" in ET.tostring(root, encoding="unicode"), path
+    sitemap = await client.get("/sitemap.xml")
+    assert author_path in ET.tostring(ET.fromstring(sitemap.content), encoding="unicode")  # noqa: S314
 
 
 async def test_author_feeds_hold_only_their_articles(
