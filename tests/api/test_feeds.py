@@ -296,3 +296,25 @@ def test_years_before_1000_have_four_digits() -> None:
     early = datetime(999, 6, 1, 8, 30, 15, 123456, tzinfo=UTC)
     assert rfc3339(early) == "0999-06-01T08:30:15Z"
     assert entry_id(BASE, Article(id=7, created_at=early)) == "tag:test,0999-06-01:article:7"
+
+
+async def test_feeds_answer_head_requests(client: httpx.AsyncClient, alice: Account) -> None:
+    """Feed validators, link checkers and some readers ask for the headers alone."""
+    await create(client, alice, tagList=["heads"])
+    documents = {
+        "/feed.xml": "application/rss+xml",
+        "/atom.xml": "application/atom+xml",
+        f"/@{alice.username}/feed.xml": "application/rss+xml",
+        f"/@{alice.username}/atom.xml": "application/atom+xml",
+        "/tags/heads/feed.xml": "application/rss+xml",
+        "/tags/heads/atom.xml": "application/atom+xml",
+        "/sitemap.xml": "application/xml",
+    }
+    for path, content_type in documents.items():
+        response = await client.head(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"] == f"{content_type}; charset=utf-8"
+        assert response.content == b""
+    assert (await client.head("/@nobody-here/feed.xml")).status_code == 404
+    paths = (await client.get("/api/openapi.json")).json()["paths"]
+    assert set(paths["/feed.xml"]) == {"get"}

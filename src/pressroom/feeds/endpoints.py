@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 
 from pressroom.api.errors import errors
@@ -18,6 +21,22 @@ RSS_TYPE = "application/rss+xml; charset=utf-8"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 XML_TYPE = "application/xml; charset=utf-8"
 SITE = "pressroom"
+
+Endpoint = Callable[..., Any]
+
+
+def document(path: str, *statuses: int) -> Callable[[Endpoint], Endpoint]:
+    """A feed's route: GET, and HEAD too, which feed validators, link checkers and some
+    readers send to ask for the headers alone (left out of the API document)."""
+
+    def register(endpoint: Endpoint) -> Endpoint:
+        router.add_api_route(
+            path, endpoint, methods=["GET"], response_class=Response, responses=errors(*statuses)
+        )
+        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False)
+        return endpoint
+
+    return register
 
 
 def _base(request: Request) -> str:
@@ -61,7 +80,7 @@ async def _known_author(session: DbSession, username: TextInPath) -> None:
         raise NotFound("profile", "not found")
 
 
-@router.get("/feed.xml", response_class=Response, responses=errors())
+@document("/feed.xml")
 async def site_rss(request: Request, session: DbSession) -> Response:
     """The newest published articles, RSS 2.0."""
     base = _base(request)
@@ -69,7 +88,7 @@ async def site_rss(request: Request, session: DbSession) -> Response:
     return Response(documents.rss(base, _site(base), articles), media_type=RSS_TYPE)
 
 
-@router.get("/atom.xml", response_class=Response, responses=errors())
+@document("/atom.xml")
 async def site_atom(request: Request, session: DbSession) -> Response:
     """The newest published articles, Atom 1.0."""
     base = _base(request)
@@ -77,7 +96,7 @@ async def site_atom(request: Request, session: DbSession) -> Response:
     return Response(documents.atom(base, _site(base), articles), media_type=ATOM_TYPE)
 
 
-@router.get("/@{username}/feed.xml", response_class=Response, responses=errors(404))
+@document("/@{username}/feed.xml", 404)
 async def author_rss(request: Request, session: DbSession, username: TextInPath) -> Response:
     """An author's newest published articles, RSS 2.0; 404 for an unknown author."""
     await _known_author(session, username)
@@ -86,7 +105,7 @@ async def author_rss(request: Request, session: DbSession, username: TextInPath)
     return Response(documents.rss(base, _author(base, username), articles), media_type=RSS_TYPE)
 
 
-@router.get("/@{username}/atom.xml", response_class=Response, responses=errors(404))
+@document("/@{username}/atom.xml", 404)
 async def author_atom(request: Request, session: DbSession, username: TextInPath) -> Response:
     """An author's newest published articles, Atom 1.0; 404 for an unknown author."""
     await _known_author(session, username)
@@ -96,7 +115,7 @@ async def author_atom(request: Request, session: DbSession, username: TextInPath
     return Response(documents.atom(base, info, articles), media_type=ATOM_TYPE)
 
 
-@router.get("/tags/{tag}/feed.xml", response_class=Response, responses=errors(404))
+@document("/tags/{tag}/feed.xml", 404)
 async def tag_rss(request: Request, session: DbSession, tag: TextInPath) -> Response:
     """The newest published articles with a tag, RSS 2.0 (empty for an unused tag)."""
     base = _base(request)
@@ -104,7 +123,7 @@ async def tag_rss(request: Request, session: DbSession, tag: TextInPath) -> Resp
     return Response(documents.rss(base, _tag(base, tag), articles), media_type=RSS_TYPE)
 
 
-@router.get("/tags/{tag}/atom.xml", response_class=Response, responses=errors(404))
+@document("/tags/{tag}/atom.xml", 404)
 async def tag_atom(request: Request, session: DbSession, tag: TextInPath) -> Response:
     """The newest published articles with a tag, Atom 1.0 (empty for an unused tag)."""
     base = _base(request)
@@ -112,7 +131,7 @@ async def tag_atom(request: Request, session: DbSession, tag: TextInPath) -> Res
     return Response(documents.atom(base, _tag(base, tag), articles), media_type=ATOM_TYPE)
 
 
-@router.get("/sitemap.xml", response_class=Response, responses=errors())
+@document("/sitemap.xml")
 async def sitemap(request: Request, session: DbSession) -> Response:
     """Every published article and the page of every author with one."""
     articles = await repository.sitemap_articles(session)
