@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import httpx
 
@@ -375,6 +376,25 @@ async def test_pagination_links(browser: Browser) -> None:
     assert "Numbered 00" in second.text
     assert "Numbered 11" not in second.text
     assert (await browser.get("/?page=0")).status_code == 422
+
+
+async def test_a_tag_with_a_slash_has_its_page_and_feeds(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write("Pointers", tagList="c/c++")
+    article = await browser.get(f"/article/{slug}")
+    link = re.search(r'class="tag" href="([^"]+)"', article.text)
+    assert link is not None
+    for path in (link.group(1), "/tags/c%2Fc%2B%2B"):
+        page = await browser.get(path)
+        assert page.status_code == 200, path
+        assert "Pointers" in page.text
+        assert "<h1>c/c++</h1>" in page.text
+    for kind in ("feed.xml", "atom.xml"):
+        feed = await browser.http.get(f"/tags/c%2Fc%2B%2B/{kind}")
+        assert feed.status_code == 200
+        assert f"/article/{slug}" in feed.text
+        assert "tagged c/c++" in feed.text
+    assert (await browser.get("/tags/")).status_code == 404
 
 
 async def test_a_signed_out_post_returns_to_its_page_after_sign_in(

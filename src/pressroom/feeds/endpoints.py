@@ -115,7 +115,8 @@ async def author_atom(request: Request, session: DbSession, username: TextInPath
     return Response(documents.atom(base, info, articles), media_type=ATOM_TYPE)
 
 
-@document("/tags/{tag}/feed.xml", 404)
+# {tag:path}: a tag may hold a slash, which the path carries decoded.
+@document("/tags/{tag:path}/feed.xml", 404)
 async def tag_rss(request: Request, session: DbSession, tag: TextInPath) -> Response:
     """The newest published articles with a tag, RSS 2.0 (empty for an unused tag)."""
     base = _base(request)
@@ -123,7 +124,7 @@ async def tag_rss(request: Request, session: DbSession, tag: TextInPath) -> Resp
     return Response(documents.rss(base, _tag(base, tag), articles), media_type=RSS_TYPE)
 
 
-@document("/tags/{tag}/atom.xml", 404)
+@document("/tags/{tag:path}/atom.xml", 404)
 async def tag_atom(request: Request, session: DbSession, tag: TextInPath) -> Response:
     """The newest published articles with a tag, Atom 1.0 (empty for an unused tag)."""
     base = _base(request)

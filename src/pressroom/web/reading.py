@@ -13,6 +13,7 @@ from pressroom.articles import service as articles
 from pressroom.articles.listing import ArticleFilter
 from pressroom.comments import service as comments
 from pressroom.db.deps import DbSession
+from pressroom.errors import NotFound
 from pressroom.models import User
 from pressroom.profiles import service as profiles
 from pressroom.tags import repository as tags
@@ -95,11 +96,15 @@ async def article_page(
     )
 
 
-@router.get("/tags/{tag}", response_class=HTMLResponse)
+# A tag may hold a slash, which the path carries decoded: its page takes the rest of the
+# path (a tag's feeds, /tags/{tag}/feed.xml, are routed before it).
+@router.get("/tags/{tag:path}", response_class=HTMLResponse)
 async def tag_page(
     request: Request, tag: TextInPath, session: DbSession, viewer: Viewer, page: PageNumber = 1
 ) -> HTMLResponse:
     """Articles with one tag."""
+    if not tag:
+        raise NotFound("tag", "not found")
     found = await _articles(session, ArticleFilter(tag=tag), viewer, page)
     return render(request, "tag.html", {"tag": tag, **found})
 
