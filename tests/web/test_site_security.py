@@ -8,7 +8,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from pressroom.api.middleware import PAGE_POLICY
+from pressroom.api.middleware import PAGE_POLICY, STRICT_POLICY
 from pressroom.web import reading
 from tests.web.conftest import Browser
 
@@ -107,6 +107,20 @@ async def test_pages_carry_the_page_policy(browser: Browser, path: str) -> None:
     assert "unsafe-inline" not in PAGE_POLICY
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["content-type"].startswith("text/html")
+
+
+async def test_pages_named_like_xml_are_pages_and_feeds_stay_strict(browser: Browser) -> None:
+    """A page whose name ends in .xml keeps its style, script and forms."""
+    await browser.sign_up("ada.xml")
+    await browser.write("Config files", tagList="feed.xml notes.xml")
+    for path in ("/@ada.xml", "/tags/notes.xml", "/tags/feed.xml", "/@ada.xml?tab=favorites"):
+        response = await browser.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-security-policy"] == PAGE_POLICY, path
+    for path in ("/@ada.xml/feed.xml", "/tags/notes.xml/atom.xml", "/tags/feed.xml/feed.xml"):
+        response = await browser.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-security-policy"] == STRICT_POLICY, path
 
 
 async def test_friendly_error_pages(browser: Browser) -> None:
