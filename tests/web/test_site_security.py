@@ -136,6 +136,23 @@ async def test_friendly_error_pages(browser: Browser) -> None:
     assert "Page not found" in nobody.text
 
 
+async def test_a_method_a_page_does_not_take_is_a_friendly_page(browser: Browser) -> None:
+    """Typing the sign-out form's address, or following a link to a form's."""
+    await browser.sign_up("ada")
+    for path in ("/logout", "/@ada/follow", "/article/anything/favorite"):
+        response = await browser.get(path)
+        assert response.status_code == 405, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert "That request was not understood" in response.text
+        assert response.headers["allow"] == "POST"
+    api = await browser.http.delete("/api/tags", headers={"Accept": "text/html"})
+    assert api.status_code == 405
+    assert api.headers["content-type"] == "application/json"
+    feed = await browser.http.post("/feed.xml", headers={"Accept": "text/html"})
+    assert feed.status_code == 405
+    assert feed.headers["content-type"] == "application/json"
+
+
 async def test_static_files_are_cached_for_long_under_content_addresses(browser: Browser) -> None:
     page = await browser.get("/")
     for name in ("site.css", "site.js"):

@@ -21,6 +21,7 @@ _TITLES = {
     400: "That request was not understood",
     403: "You can't do that",
     404: "Page not found",
+    405: "That request was not understood",
     422: "That request was not understood",
     429: "Too many attempts",
     500: "Something went wrong",
@@ -71,8 +72,9 @@ def _back_after_sign_in(request: Request) -> str:
 
 
 def is_page_request(request: Request) -> bool:
-    """A page's request, or one for no route at all from a browser."""
-    if request.scope.get(PAGE_SCOPE_KEY):
+    """A page's request (or one with a method the page does not take, as a GET of the
+    sign-out form's address), or one for no route at all from a browser."""
+    if request.scope.get(PAGE_SCOPE_KEY) or isinstance(request.scope.get("route"), PageRoute):
         return True
     return (
         "route" not in request.scope
