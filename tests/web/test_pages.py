@@ -397,6 +397,35 @@ async def test_a_tag_with_a_slash_has_its_page_and_feeds(browser: Browser) -> No
     assert (await browser.get("/tags/")).status_code == 404
 
 
+async def test_a_page_past_the_last_leads_to_the_last(
+    browser: Browser, other_browser: Browser
+) -> None:
+    await browser.sign_up("a?b")
+    for i in range(11):
+        await browser.write(f"Searchable {i:02}", tagList="c/c++")
+    await other_browser.sign_up("bob")
+    pasts = {
+        "/tags/c%2Fc%2B%2B?page=9": "/tags/c/c%2B%2B?page=2",
+        "/@a%3Fb?tab=articles&page=3": "/@a%3Fb?tab=articles&page=2",
+        "/search?q=nothing+%26+more&page=5": "/search?q=nothing+%26+more&page=1",
+        "/search?q=&page=2": "/search?q=&page=1",
+        "/?page=10000": "/?page=2",
+    }
+    for path, last in pasts.items():
+        response = await other_browser.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["location"] == last, path
+    # Unfavoriting the only article of a favorites page returns to a page that still exists.
+    slug = await browser.write("Liked")
+    await other_browser.post(f"/article/{slug}/favorite")
+    back = "/@bob?tab=favorites&page=1"
+    unliked = await other_browser.post(f"/article/{slug}/unfavorite", {"next": back})
+    assert (await other_browser.get(unliked.headers["location"])).status_code == 200
+    assert (await browser.get("/dashboard?status=draft&page=2")).headers["location"] == (
+        "/dashboard?status=draft&page=1"
+    )
+
+
 async def test_a_signed_out_post_returns_to_its_page_after_sign_in(
     browser: Browser, other_browser: Browser
 ) -> None:

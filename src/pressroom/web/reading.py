@@ -17,7 +17,7 @@ from pressroom.errors import NotFound
 from pressroom.models import User
 from pressroom.profiles import service as profiles
 from pressroom.tags import repository as tags
-from pressroom.web.routing import PageRoute
+from pressroom.web.routing import PageRoute, PastTheLastPage
 from pressroom.web.sessions import Viewer
 from pressroom.web.templating import render
 
@@ -30,8 +30,11 @@ SearchText = Annotated[str, Query(max_length=200, json_schema_extra=TEXT_PARAMET
 
 
 def pages(total: int, page: int) -> dict[str, Any]:
-    """What the pagination links need."""
+    """What the pagination links need. A page past the last one (a list that shrank since
+    its link was made) leads to the last one, rather than to "Page 7 of 2"."""
     last = max(1, math.ceil(total / PAGE_SIZE))
+    if page > last:
+        raise PastTheLastPage(last)
     return {"page": page, "last": last, "total": total}
 
 

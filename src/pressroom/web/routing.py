@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
@@ -35,6 +35,14 @@ _EXPLANATIONS = {
 }
 
 
+class PastTheLastPage(Exception):
+    """A list's page number past its last page."""
+
+    def __init__(self, last: int) -> None:
+        super().__init__(last)
+        self.last = last
+
+
 class PageRoute(APIRoute):
     """A route answering HTML. Every form it receives must carry the anti-forgery token,
     checked here so that no page can forget it; any error it raises becomes a page."""
@@ -56,6 +64,8 @@ class PageRoute(APIRoute):
                 return await handle(request)
             except sessions.SignInRequired:
                 return RedirectResponse(f"/login?next={quote(_back_after_sign_in(request))}", 303)
+            except PastTheLastPage as past:
+                return RedirectResponse(_on_page(request, past.last), 303)
 
         return handle_page
 
@@ -69,6 +79,14 @@ def _back_after_sign_in(request: Request) -> str:
     if referer.netloc != request.url.netloc:
         return "/"
     return local_path(referer.path + (f"?{referer.query}" if referer.query else ""))
+
+
+def _on_page(request: Request, page: int) -> str:
+    """The same list, on another page."""
+    # The path as routed (decoded), not request.url's, which a "?" in a name would cut.
+    path = quote(request.scope.get("root_path", "") + request.scope["path"], safe="/@")
+    query = [(name, value) for name, value in request.query_params.multi_items() if name != "page"]
+    return f"{path}?{urlencode([*query, ('page', str(page))])}"
 
 
 def is_page_request(request: Request) -> bool:
