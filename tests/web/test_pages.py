@@ -171,6 +171,42 @@ async def test_an_edit_based_on_an_old_version_is_refused(browser: Browser) -> N
     assert "first edit" in (await browser.get(f"/article/{slug}")).text
 
 
+async def test_saving_keeps_tags_the_tag_field_cannot_write(browser: Browser) -> None:
+    """Tags written through the API may hold spaces and commas; an edit of the body alone
+    must not split them."""
+    await browser.sign_up("ada")
+    login = await browser.http.post(
+        "/api/users/login",
+        json={"user": {"email": "ada@example.org", "password": "correct horse battery staple"}},
+    )
+    token = login.json()["user"]["token"]
+    tags = ["machine learning", "a,b", "plain"]
+    article = {"title": "Spaced", "description": "D", "body": "B", "tagList": tags}
+    created = await browser.http.post(
+        "/api/articles", headers={"Authorization": f"Token {token}"}, json={"article": article}
+    )
+    slug = created.json()["article"]["slug"]
+    editor = await browser.get(f"/editor/{slug}")
+    shown = re.search(r'name="tagList" type="text" value="([^"]*)"', editor.text)
+    assert shown is not None
+    fields = {"title": "Spaced", "description": "D", "version": "1", "action": "save"}
+    saved = await browser.post(
+        f"/editor/{slug}", {**fields, "body": "Edited", "tagList": html.unescape(shown[1])}
+    )
+    assert saved.status_code == 303
+    after = (await browser.http.get(f"/api/articles/{slug}")).json()["article"]
+    assert after["body"] == "Edited"
+    assert after["tagList"] == sorted(tags)
+    retagged = await browser.post(
+        f"/editor/{slug}", {**fields, "version": "2", "body": "Edited", "tagList": "one two"}
+    )
+    assert retagged.status_code == 303
+    assert (await browser.http.get(f"/api/articles/{slug}")).json()["article"]["tagList"] == [
+        "one",
+        "two",
+    ]
+
+
 async def test_retitling_moves_the_article_to_a_new_address(browser: Browser) -> None:
     await browser.sign_up("ada")
     slug = await browser.write("Old name")
