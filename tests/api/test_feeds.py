@@ -318,3 +318,26 @@ async def test_feeds_answer_head_requests(client: httpx.AsyncClient, alice: Acco
     assert (await client.head("/@nobody-here/feed.xml")).status_code == 404
     paths = (await client.get("/api/openapi.json")).json()["paths"]
     assert set(paths["/feed.xml"]) == {"get"}
+
+
+async def test_a_reader_holding_the_newest_copy_gets_304(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    """Readers poll feeds and send back the ETag; caches must ask again every time."""
+    await create(client, alice, title="First", tagList=["polled"])
+    paths = ["/feed.xml", f"/@{alice.username}/atom.xml", "/tags/polled/feed.xml", "/sitemap.xml"]
+    etags = {}
+    for path in paths:
+        first = await client.get(path)
+        assert first.headers["cache-control"] == "no-cache"
+        etags[path] = first.headers["etag"]
+        again = await client.get(path, headers={"If-None-Match": f'"other", {etags[path]}'})
+        assert again.status_code == 304, path
+        assert again.content == b""
+        assert again.headers["etag"] == etags[path]
+    await create(client, alice, title="Second", tagList=["polled"])
+    for path in paths:
+        changed = await client.get(path, headers={"If-None-Match": etags[path]})
+        assert changed.status_code == 200, path
+        assert changed.headers["etag"] != etags[path]
+        assert b"second" in changed.content.lower()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,21 @@ def document(path: str, *statuses: int) -> Callable[[Endpoint], Endpoint]:
         return endpoint
 
     return register
+
+
+def _answer(request: Request, document: bytes, media_type: str) -> Response:
+    """The document, or 304 when the reader holds it already. Readers poll feeds often
+    and send back the ETag they were given; ``no-cache``: any cache asks again each time,
+    so a newly published article is never hidden behind a stored copy."""
+    etag = f'"{hashlib.sha256(document).hexdigest()[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    held = {
+        tag.strip().removeprefix("W/")
+        for tag in request.headers.get("if-none-match", "").split(",")
+    }
+    if etag in held or "*" in held:
+        return Response(status_code=304, headers=headers)
+    return Response(document, media_type=media_type, headers=headers)
 
 
 def _base(request: Request) -> str:
@@ -85,7 +101,7 @@ async def site_rss(request: Request, session: DbSession) -> Response:
     """The newest published articles, RSS 2.0."""
     base = _base(request)
     articles = await repository.newest(session)
-    return Response(documents.rss(base, _site(base), articles), media_type=RSS_TYPE)
+    return _answer(request, documents.rss(base, _site(base), articles), RSS_TYPE)
 
 
 @document("/atom.xml")
@@ -93,7 +109,7 @@ async def site_atom(request: Request, session: DbSession) -> Response:
     """The newest published articles, Atom 1.0."""
     base = _base(request)
     articles = await repository.newest(session)
-    return Response(documents.atom(base, _site(base), articles), media_type=ATOM_TYPE)
+    return _answer(request, documents.atom(base, _site(base), articles), ATOM_TYPE)
 
 
 @document("/@{username}/feed.xml", 404)
@@ -102,7 +118,7 @@ async def author_rss(request: Request, session: DbSession, username: TextInPath)
     await _known_author(session, username)
     base = _base(request)
     articles = await repository.newest(session, author=username)
-    return Response(documents.rss(base, _author(base, username), articles), media_type=RSS_TYPE)
+    return _answer(request, documents.rss(base, _author(base, username), articles), RSS_TYPE)
 
 
 @document("/@{username}/atom.xml", 404)
@@ -112,7 +128,7 @@ async def author_atom(request: Request, session: DbSession, username: TextInPath
     base = _base(request)
     articles = await repository.newest(session, author=username)
     info = _author(base, username)
-    return Response(documents.atom(base, info, articles), media_type=ATOM_TYPE)
+    return _answer(request, documents.atom(base, info, articles), ATOM_TYPE)
 
 
 # {tag:path}: a tag may hold a slash, which the path carries decoded.
@@ -121,7 +137,7 @@ async def tag_rss(request: Request, session: DbSession, tag: TextInPath) -> Resp
     """The newest published articles with a tag, RSS 2.0 (empty for an unused tag)."""
     base = _base(request)
     articles = await repository.newest(session, tag=tag)
-    return Response(documents.rss(base, _tag(base, tag), articles), media_type=RSS_TYPE)
+    return _answer(request, documents.rss(base, _tag(base, tag), articles), RSS_TYPE)
 
 
 @document("/tags/{tag:path}/atom.xml", 404)
@@ -129,7 +145,7 @@ async def tag_atom(request: Request, session: DbSession, tag: TextInPath) -> Res
     """The newest published articles with a tag, Atom 1.0 (empty for an unused tag)."""
     base = _base(request)
     articles = await repository.newest(session, tag=tag)
-    return Response(documents.atom(base, _tag(base, tag), articles), media_type=ATOM_TYPE)
+    return _answer(request, documents.atom(base, _tag(base, tag), articles), ATOM_TYPE)
 
 
 @document("/sitemap.xml")
@@ -139,4 +155,4 @@ async def sitemap(request: Request, session: DbSession) -> Response:
     authors = await repository.sitemap_authors(
         session, limit=max(0, repository.SITEMAP_MAX_URLS - len(articles))
     )
-    return Response(documents.sitemap(_base(request), articles, authors), media_type=XML_TYPE)
+    return _answer(request, documents.sitemap(_base(request), articles, authors), XML_TYPE)
