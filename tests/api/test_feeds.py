@@ -6,6 +6,7 @@ import html
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from urllib.parse import quote
 
 import feedparser
 import httpx
@@ -13,7 +14,7 @@ import pytest
 
 from pressroom.feeds.documents import entry_id, rfc3339
 from pressroom.models import Article
-from tests.api.conftest import Account, StatementLog
+from tests.api.conftest import Account, StatementLog, register
 from tests.api.test_articles import create
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -158,6 +159,26 @@ async def test_titles_are_escaped(client: httpx.AsyncClient, alice: Account) -> 
     assert entry.findtext(f"{ATOM}summary") == f"about {NASTY}"
 
 
+async def test_characters_xml_cannot_hold_still_make_valid_feeds(
+    client: httpx.AsyncClient,
+) -> None:
+    """U+FFFE and U+FFFF are Unicode the API takes, but no XML 1.0 document may hold them."""
+    odd = "\ufffe\uffff"
+    author = await register(client, f"odd{odd}")
+    await create(client, author, title=f"Title {odd}", description=f"D {odd}", tagList=[odd])
+    tag = quote(odd, safe="")
+    author_path = f"/@{quote(author.username, safe='')}"
+    for kind in ("feed.xml", "atom.xml"):
+        for path in (f"/{kind}", f"{author_path}/{kind}", f"/tags/{tag}/{kind}"):
+            response = await client.get(path)
+            assert response.status_code == 200, path
+            # expat, a strict parser, refuses any character XML 1.0 forbids.
+            root = ET.fromstring(response.content)  # noqa: S314 (the app's own output)
+            assert "Title \ufffd\ufffd" in ET.tostring(root, encoding="unicode"), path
+    sitemap = await client.get("/sitemap.xml")
+    assert author_path in ET.tostring(ET.fromstring(sitemap.content), encoding="unicode")  # noqa: S314
+
+
 async def test_author_feeds_hold_only_their_articles(
     client: httpx.AsyncClient, alice: Account, bob: Account
 ) -> None:
@@ -275,3 +296,48 @@ def test_years_before_1000_have_four_digits() -> None:
     early = datetime(999, 6, 1, 8, 30, 15, 123456, tzinfo=UTC)
     assert rfc3339(early) == "0999-06-01T08:30:15Z"
     assert entry_id(BASE, Article(id=7, created_at=early)) == "tag:test,0999-06-01:article:7"
+
+
+async def test_feeds_answer_head_requests(client: httpx.AsyncClient, alice: Account) -> None:
+    """Feed validators, link checkers and some readers ask for the headers alone."""
+    await create(client, alice, tagList=["heads"])
+    documents = {
+        "/feed.xml": "application/rss+xml",
+        "/atom.xml": "application/atom+xml",
+        f"/@{alice.username}/feed.xml": "application/rss+xml",
+        f"/@{alice.username}/atom.xml": "application/atom+xml",
+        "/tags/heads/feed.xml": "application/rss+xml",
+        "/tags/heads/atom.xml": "application/atom+xml",
+        "/sitemap.xml": "application/xml",
+    }
+    for path, content_type in documents.items():
+        response = await client.head(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"] == f"{content_type}; charset=utf-8"
+        assert response.content == b""
+    assert (await client.head("/@nobody-here/feed.xml")).status_code == 404
+    paths = (await client.get("/api/openapi.json")).json()["paths"]
+    assert set(paths["/feed.xml"]) == {"get"}
+
+
+async def test_a_reader_holding_the_newest_copy_gets_304(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    """Readers poll feeds and send back the ETag; caches must ask again every time."""
+    await create(client, alice, title="First", tagList=["polled"])
+    paths = ["/feed.xml", f"/@{alice.username}/atom.xml", "/tags/polled/feed.xml", "/sitemap.xml"]
+    etags = {}
+    for path in paths:
+        first = await client.get(path)
+        assert first.headers["cache-control"] == "no-cache"
+        etags[path] = first.headers["etag"]
+        again = await client.get(path, headers={"If-None-Match": f'"other", {etags[path]}'})
+        assert again.status_code == 304, path
+        assert again.content == b""
+        assert again.headers["etag"] == etags[path]
+    await create(client, alice, title="Second", tagList=["polled"])
+    for path in paths:
+        changed = await client.get(path, headers={"If-None-Match": etags[path]})
+        assert changed.status_code == 200, path
+        assert changed.headers["etag"] != etags[path]
+        assert b"second" in changed.content.lower()

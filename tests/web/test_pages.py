@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import httpx
 
@@ -168,6 +169,42 @@ async def test_an_edit_based_on_an_old_version_is_refused(browser: Browser) -> N
     assert "was changed by someone else" in _text(stale)
     assert ">stale edit</textarea>" in stale.text
     assert "first edit" in (await browser.get(f"/article/{slug}")).text
+
+
+async def test_saving_keeps_tags_the_tag_field_cannot_write(browser: Browser) -> None:
+    """Tags written through the API may hold spaces and commas; an edit of the body alone
+    must not split them."""
+    await browser.sign_up("ada")
+    login = await browser.http.post(
+        "/api/users/login",
+        json={"user": {"email": "ada@example.org", "password": "correct horse battery staple"}},
+    )
+    token = login.json()["user"]["token"]
+    tags = ["machine learning", "a,b", "plain"]
+    article = {"title": "Spaced", "description": "D", "body": "B", "tagList": tags}
+    created = await browser.http.post(
+        "/api/articles", headers={"Authorization": f"Token {token}"}, json={"article": article}
+    )
+    slug = created.json()["article"]["slug"]
+    editor = await browser.get(f"/editor/{slug}")
+    shown = re.search(r'name="tagList" type="text" value="([^"]*)"', editor.text)
+    assert shown is not None
+    fields = {"title": "Spaced", "description": "D", "version": "1", "action": "save"}
+    saved = await browser.post(
+        f"/editor/{slug}", {**fields, "body": "Edited", "tagList": html.unescape(shown[1])}
+    )
+    assert saved.status_code == 303
+    after = (await browser.http.get(f"/api/articles/{slug}")).json()["article"]
+    assert after["body"] == "Edited"
+    assert after["tagList"] == sorted(tags)
+    retagged = await browser.post(
+        f"/editor/{slug}", {**fields, "version": "2", "body": "Edited", "tagList": "one two"}
+    )
+    assert retagged.status_code == 303
+    assert (await browser.http.get(f"/api/articles/{slug}")).json()["article"]["tagList"] == [
+        "one",
+        "two",
+    ]
 
 
 async def test_retitling_moves_the_article_to_a_new_address(browser: Browser) -> None:
@@ -375,6 +412,54 @@ async def test_pagination_links(browser: Browser) -> None:
     assert "Numbered 00" in second.text
     assert "Numbered 11" not in second.text
     assert (await browser.get("/?page=0")).status_code == 422
+
+
+async def test_a_tag_with_a_slash_has_its_page_and_feeds(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write("Pointers", tagList="c/c++")
+    article = await browser.get(f"/article/{slug}")
+    link = re.search(r'class="tag" href="([^"]+)"', article.text)
+    assert link is not None
+    for path in (link.group(1), "/tags/c%2Fc%2B%2B"):
+        page = await browser.get(path)
+        assert page.status_code == 200, path
+        assert "Pointers" in page.text
+        assert "<h1>c/c++</h1>" in page.text
+    for kind in ("feed.xml", "atom.xml"):
+        feed = await browser.http.get(f"/tags/c%2Fc%2B%2B/{kind}")
+        assert feed.status_code == 200
+        assert f"/article/{slug}" in feed.text
+        assert "tagged c/c++" in feed.text
+    assert (await browser.get("/tags/")).status_code == 404
+
+
+async def test_a_page_past_the_last_leads_to_the_last(
+    browser: Browser, other_browser: Browser
+) -> None:
+    await browser.sign_up("a?b")
+    for i in range(11):
+        await browser.write(f"Searchable {i:02}", tagList="c/c++")
+    await other_browser.sign_up("bob")
+    pasts = {
+        "/tags/c%2Fc%2B%2B?page=9": "/tags/c/c%2B%2B?page=2",
+        "/@a%3Fb?tab=articles&page=3": "/@a%3Fb?tab=articles&page=2",
+        "/search?q=nothing+%26+more&page=5": "/search?q=nothing+%26+more&page=1",
+        "/search?q=&page=2": "/search?q=&page=1",
+        "/?page=10000": "/?page=2",
+    }
+    for path, last in pasts.items():
+        response = await other_browser.get(path)
+        assert response.status_code == 303, path
+        assert response.headers["location"] == last, path
+    # Unfavoriting the only article of a favorites page returns to a page that still exists.
+    slug = await browser.write("Liked")
+    await other_browser.post(f"/article/{slug}/favorite")
+    back = "/@bob?tab=favorites&page=1"
+    unliked = await other_browser.post(f"/article/{slug}/unfavorite", {"next": back})
+    assert (await other_browser.get(unliked.headers["location"])).status_code == 200
+    assert (await browser.get("/dashboard?status=draft&page=2")).headers["location"] == (
+        "/dashboard?status=draft&page=1"
+    )
 
 
 async def test_a_signed_out_post_returns_to_its_page_after_sign_in(

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from pressroom.api.middleware import PAGE_POLICY
+from pressroom.api.middleware import PAGE_POLICY, STRICT_POLICY
 from pressroom.web import reading
 from tests.web.conftest import Browser
 
@@ -109,6 +109,20 @@ async def test_pages_carry_the_page_policy(browser: Browser, path: str) -> None:
     assert response.headers["content-type"].startswith("text/html")
 
 
+async def test_pages_named_like_xml_are_pages_and_feeds_stay_strict(browser: Browser) -> None:
+    """A page whose name ends in .xml keeps its style, script and forms."""
+    await browser.sign_up("ada.xml")
+    await browser.write("Config files", tagList="feed.xml notes.xml")
+    for path in ("/@ada.xml", "/tags/notes.xml", "/tags/feed.xml", "/@ada.xml?tab=favorites"):
+        response = await browser.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-security-policy"] == PAGE_POLICY, path
+    for path in ("/@ada.xml/feed.xml", "/tags/notes.xml/atom.xml", "/tags/feed.xml/feed.xml"):
+        response = await browser.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-security-policy"] == STRICT_POLICY, path
+
+
 async def test_friendly_error_pages(browser: Browser) -> None:
     missing = await browser.get("/no/such/page")
     assert missing.status_code == 404
@@ -120,6 +134,23 @@ async def test_friendly_error_pages(browser: Browser) -> None:
     nobody = await browser.get("/@nobody")
     assert nobody.status_code == 404
     assert "Page not found" in nobody.text
+
+
+async def test_a_method_a_page_does_not_take_is_a_friendly_page(browser: Browser) -> None:
+    """Typing the sign-out form's address, or following a link to a form's."""
+    await browser.sign_up("ada")
+    for path in ("/logout", "/@ada/follow", "/article/anything/favorite"):
+        response = await browser.get(path)
+        assert response.status_code == 405, path
+        assert response.headers["content-type"].startswith("text/html"), path
+        assert "That request was not understood" in response.text
+        assert response.headers["allow"] == "POST"
+    api = await browser.http.delete("/api/tags", headers={"Accept": "text/html"})
+    assert api.status_code == 405
+    assert api.headers["content-type"] == "application/json"
+    feed = await browser.http.post("/feed.xml", headers={"Accept": "text/html"})
+    assert feed.status_code == 405
+    assert feed.headers["content-type"] == "application/json"
 
 
 async def test_static_files_are_cached_for_long_under_content_addresses(browser: Browser) -> None:

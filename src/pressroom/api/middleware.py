@@ -44,10 +44,23 @@ DATA_PATHS = ("/api/", "/healthz", "/readyz", "/metrics")
 STRICT_TRANSPORT_SECURITY = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
+# The feeds and the sitemap: the site's, and an author's or a tag's (/@ann/feed.xml).
+SITE_DOCUMENTS = frozenset({"/feed.xml", "/atom.xml", "/sitemap.xml"})
+FEED_NAMES = frozenset({"feed.xml", "atom.xml"})
+
+
+def is_xml_document(path: str) -> bool:
+    """A feed's path; not a page whose name ends in .xml, as /@ann.xml or /tags/feed.xml."""
+    if path in SITE_DOCUMENTS:
+        return True
+    owner, _, name = path.rpartition("/")
+    return name in FEED_NAMES and owner.startswith(("/@", "/tags/"))
+
+
 def policy_for(path: str, docs_paths: frozenset[str]) -> str:
     if path in docs_paths:
         return DOCS_POLICY
-    if path.startswith(DATA_PATHS) or path.endswith(".xml"):
+    if path.startswith(DATA_PATHS) or is_xml_document(path):
         return STRICT_POLICY
     return PAGE_POLICY
 

@@ -6,6 +6,7 @@ Every text goes through ElementTree, which escapes it; no markup is ever concate
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -74,9 +75,19 @@ def entry_id(base: str, article: Article) -> str:
     return f"tag:{host},{_utc(article.created_at).date().isoformat()}:article:{article.id}"
 
 
+# Characters XML 1.0 cannot carry, escaped or not: one of them in a title, a name or a tag
+# (U+FFFE is valid Unicode, and the API takes it) and a strict parser refuses the document.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` with what XML cannot hold shown as U+FFFD, the replacement character."""
+    return _NOT_IN_XML.sub("\ufffd", text)
+
+
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
     element = ET.SubElement(parent, tag, attributes)
-    element.text = text
+    element.text = xml_text(text)
     return element
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 
 from pressroom.api.errors import errors
@@ -18,6 +22,37 @@ RSS_TYPE = "application/rss+xml; charset=utf-8"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
 XML_TYPE = "application/xml; charset=utf-8"
 SITE = "pressroom"
+
+Endpoint = Callable[..., Any]
+
+
+def document(path: str, *statuses: int) -> Callable[[Endpoint], Endpoint]:
+    """A feed's route: GET, and HEAD too, which feed validators, link checkers and some
+    readers send to ask for the headers alone (left out of the API document)."""
+
+    def register(endpoint: Endpoint) -> Endpoint:
+        router.add_api_route(
+            path, endpoint, methods=["GET"], response_class=Response, responses=errors(*statuses)
+        )
+        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False)
+        return endpoint
+
+    return register
+
+
+def _answer(request: Request, document: bytes, media_type: str) -> Response:
+    """The document, or 304 when the reader holds it already. Readers poll feeds often
+    and send back the ETag they were given; ``no-cache``: any cache asks again each time,
+    so a newly published article is never hidden behind a stored copy."""
+    etag = f'"{hashlib.sha256(document).hexdigest()[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache"}
+    held = {
+        tag.strip().removeprefix("W/")
+        for tag in request.headers.get("if-none-match", "").split(",")
+    }
+    if etag in held or "*" in held:
+        return Response(status_code=304, headers=headers)
+    return Response(document, media_type=media_type, headers=headers)
 
 
 def _base(request: Request) -> str:
@@ -61,62 +96,63 @@ async def _known_author(session: DbSession, username: TextInPath) -> None:
         raise NotFound("profile", "not found")
 
 
-@router.get("/feed.xml", response_class=Response, responses=errors())
+@document("/feed.xml")
 async def site_rss(request: Request, session: DbSession) -> Response:
     """The newest published articles, RSS 2.0."""
     base = _base(request)
     articles = await repository.newest(session)
-    return Response(documents.rss(base, _site(base), articles), media_type=RSS_TYPE)
+    return _answer(request, documents.rss(base, _site(base), articles), RSS_TYPE)
 
 
-@router.get("/atom.xml", response_class=Response, responses=errors())
+@document("/atom.xml")
 async def site_atom(request: Request, session: DbSession) -> Response:
     """The newest published articles, Atom 1.0."""
     base = _base(request)
     articles = await repository.newest(session)
-    return Response(documents.atom(base, _site(base), articles), media_type=ATOM_TYPE)
+    return _answer(request, documents.atom(base, _site(base), articles), ATOM_TYPE)
 
 
-@router.get("/@{username}/feed.xml", response_class=Response, responses=errors(404))
+@document("/@{username}/feed.xml", 404)
 async def author_rss(request: Request, session: DbSession, username: TextInPath) -> Response:
     """An author's newest published articles, RSS 2.0; 404 for an unknown author."""
     await _known_author(session, username)
     base = _base(request)
     articles = await repository.newest(session, author=username)
-    return Response(documents.rss(base, _author(base, username), articles), media_type=RSS_TYPE)
+    return _answer(request, documents.rss(base, _author(base, username), articles), RSS_TYPE)
 
 
-@router.get("/@{username}/atom.xml", response_class=Response, responses=errors(404))
+@document("/@{username}/atom.xml", 404)
 async def author_atom(request: Request, session: DbSession, username: TextInPath) -> Response:
     """An author's newest published articles, Atom 1.0; 404 for an unknown author."""
     await _known_author(session, username)
     base = _base(request)
     articles = await repository.newest(session, author=username)
     info = _author(base, username)
-    return Response(documents.atom(base, info, articles), media_type=ATOM_TYPE)
+    return _answer(request, documents.atom(base, info, articles), ATOM_TYPE)
 
 
-@router.get("/tags/{tag}/feed.xml", response_class=Response, responses=errors(404))
+# {tag:path}: a tag may hold a slash, which the path carries decoded.
+@document("/tags/{tag:path}/feed.xml", 404)
 async def tag_rss(request: Request, session: DbSession, tag: TextInPath) -> Response:
     """The newest published articles with a tag, RSS 2.0 (empty for an unused tag)."""
     base = _base(request)
     articles = await repository.newest(session, tag=tag)
-    return Response(documents.rss(base, _tag(base, tag), articles), media_type=RSS_TYPE)
+    return _answer(request, documents.rss(base, _tag(base, tag), articles), RSS_TYPE)
 
 
-@router.get("/tags/{tag}/atom.xml", response_class=Response, responses=errors(404))
+@document("/tags/{tag:path}/atom.xml", 404)
 async def tag_atom(request: Request, session: DbSession, tag: TextInPath) -> Response:
     """The newest published articles with a tag, Atom 1.0 (empty for an unused tag)."""
     base = _base(request)
     articles = await repository.newest(session, tag=tag)
-    return Response(documents.atom(base, _tag(base, tag), articles), media_type=ATOM_TYPE)
+    return _answer(request, documents.atom(base, _tag(base, tag), articles), ATOM_TYPE)
 
 
-@router.get("/sitemap.xml", response_class=Response, responses=errors())
+@document("/sitemap.xml")
 async def sitemap(request: Request, session: DbSession) -> Response:
     """Every published article and the page of every author with one."""
     articles = await repository.sitemap_articles(session)
     authors = await repository.sitemap_authors(
         session, limit=max(0, repository.SITEMAP_MAX_URLS - len(articles))
     )
-    return Response(documents.sitemap(_base(request), articles, authors), media_type=XML_TYPE)
+    return _answer(request, documents.sitemap(_base(request), articles, authors), XML_TYPE)

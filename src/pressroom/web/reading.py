@@ -13,10 +13,11 @@ from pressroom.articles import service as articles
 from pressroom.articles.listing import ArticleFilter
 from pressroom.comments import service as comments
 from pressroom.db.deps import DbSession
+from pressroom.errors import NotFound
 from pressroom.models import User
 from pressroom.profiles import service as profiles
 from pressroom.tags import repository as tags
-from pressroom.web.routing import PageRoute
+from pressroom.web.routing import PageRoute, PastTheLastPage
 from pressroom.web.sessions import Viewer
 from pressroom.web.templating import render
 
@@ -29,8 +30,11 @@ SearchText = Annotated[str, Query(max_length=200, json_schema_extra=TEXT_PARAMET
 
 
 def pages(total: int, page: int) -> dict[str, Any]:
-    """What the pagination links need."""
+    """What the pagination links need. A page past the last one (a list that shrank since
+    its link was made) leads to the last one, rather than to "Page 7 of 2"."""
     last = max(1, math.ceil(total / PAGE_SIZE))
+    if page > last:
+        raise PastTheLastPage(last)
     return {"page": page, "last": last, "total": total}
 
 
@@ -95,11 +99,15 @@ async def article_page(
     )
 
 
-@router.get("/tags/{tag}", response_class=HTMLResponse)
+# A tag may hold a slash, which the path carries decoded: its page takes the rest of the
+# path (a tag's feeds, /tags/{tag}/feed.xml, are routed before it).
+@router.get("/tags/{tag:path}", response_class=HTMLResponse)
 async def tag_page(
     request: Request, tag: TextInPath, session: DbSession, viewer: Viewer, page: PageNumber = 1
 ) -> HTMLResponse:
     """Articles with one tag."""
+    if not tag:
+        raise NotFound("tag", "not found")
     found = await _articles(session, ArticleFilter(tag=tag), viewer, page)
     return render(request, "tag.html", {"tag": tag, **found})
 

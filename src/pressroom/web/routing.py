@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
@@ -21,6 +21,7 @@ _TITLES = {
     400: "That request was not understood",
     403: "You can't do that",
     404: "Page not found",
+    405: "That request was not understood",
     422: "That request was not understood",
     429: "Too many attempts",
     500: "Something went wrong",
@@ -32,6 +33,14 @@ _EXPLANATIONS = {
     500: "The error has been logged. Please try again in a moment.",
     503: "The database is not answering right now. Please try again in a few seconds.",
 }
+
+
+class PastTheLastPage(Exception):
+    """A list's page number past its last page."""
+
+    def __init__(self, last: int) -> None:
+        super().__init__(last)
+        self.last = last
 
 
 class PageRoute(APIRoute):
@@ -55,6 +64,8 @@ class PageRoute(APIRoute):
                 return await handle(request)
             except sessions.SignInRequired:
                 return RedirectResponse(f"/login?next={quote(_back_after_sign_in(request))}", 303)
+            except PastTheLastPage as past:
+                return RedirectResponse(_on_page(request, past.last), 303)
 
         return handle_page
 
@@ -70,9 +81,18 @@ def _back_after_sign_in(request: Request) -> str:
     return local_path(referer.path + (f"?{referer.query}" if referer.query else ""))
 
 
+def _on_page(request: Request, page: int) -> str:
+    """The same list, on another page."""
+    # The path as routed (decoded), not request.url's, which a "?" in a name would cut.
+    path = quote(request.scope.get("root_path", "") + request.scope["path"], safe="/@")
+    query = [(name, value) for name, value in request.query_params.multi_items() if name != "page"]
+    return f"{path}?{urlencode([*query, ('page', str(page))])}"
+
+
 def is_page_request(request: Request) -> bool:
-    """A page's request, or one for no route at all from a browser."""
-    if request.scope.get(PAGE_SCOPE_KEY):
+    """A page's request (or one with a method the page does not take, as a GET of the
+    sign-out form's address), or one for no route at all from a browser."""
+    if request.scope.get(PAGE_SCOPE_KEY) or isinstance(request.scope.get("route"), PageRoute):
         return True
     return (
         "route" not in request.scope

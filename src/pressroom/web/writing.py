@@ -123,13 +123,17 @@ async def preview(request: Request) -> HTMLResponse:
     return HTMLResponse(await render_markdown_async(body) if body else "")
 
 
+def _tags_as_shown(article: dict[str, Any]) -> str:
+    return " ".join(article["tagList"])
+
+
 def _values_of(article: dict[str, Any]) -> dict[str, str]:
     scheduled = article["status"] == ArticleStatus.SCHEDULED
     return {
         "title": article["title"],
         "description": article["description"],
         "body": article["body"],
-        "tagList": " ".join(article["tagList"]),
+        "tagList": _tags_as_shown(article),
         "publishAt": article["publishedAt"][:16] if scheduled else "",
         "version": str(article["version"]),
         "action": "",
@@ -155,7 +159,12 @@ async def update_article(
     action = values["action"]
     if action not in ACTIONS:
         return await _editor(request, Form(values), article=article)
-    form = check(UpdateArticle, values, _editor_data(values, ACTIONS[action]))
+    data = _editor_data(values, ACTIONS[action])
+    if data["tagList"] == tag_names(_tags_as_shown(article)):
+        # Left as shown: the article keeps its own tags, which the field's text cannot
+        # carry back when one written through the API holds a space or a comma.
+        data["tagList"] = None
+    form = check(UpdateArticle, values, data)
     if form.model is None:
         return await _editor(request, form, article=article, status_code=422)
     try:
