@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         ["*"], description="Origins allowed to call the API from a browser (JSON list)."
     )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: "
+        "addresses or networks, comma-separated, or * for any.",
+    )
 
 
 @lru_cache

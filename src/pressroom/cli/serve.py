@@ -8,6 +8,7 @@ import typer
 import uvicorn
 
 from pressroom.cli.context import prepare_schema
+from pressroom.config import get_settings
 
 
 def serve(
@@ -18,6 +19,10 @@ def serve(
 ) -> None:
     """Serve the API (and site) over HTTP."""
     prepare_schema()
+    # Behind a load balancer, the client's address (which sign-in limits count by) and
+    # whether it came over HTTPS (which forms and HSTS depend on) are in the headers the
+    # balancer adds; only the proxies named are believed, or anyone could claim any address.
+    trusted_proxies = get_settings().forwarded_allow_ips
     uvicorn.run(
         "pressroom.app:create_served_app",
         factory=True,
@@ -26,5 +31,6 @@ def serve(
         workers=None if reload else workers,
         reload=reload,
         proxy_headers=True,
+        forwarded_allow_ips=trusted_proxies,
         access_log=False,
     )
