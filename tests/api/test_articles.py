@@ -26,6 +26,32 @@ async def create(
     return response.json()["article"]  # type: ignore[no-any-return]
 
 
+async def test_a_tag_typed_with_a_combining_accent_is_the_same_tag(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    composed, decomposed = "caf\u00e9", "cafe\u0301"  # both read "café"
+    first = await create(client, alice, title="one", tagList=[decomposed])
+    second = await create(client, alice, title="two", tagList=[composed, decomposed])
+
+    assert first["tagList"] == second["tagList"] == [composed]
+    tags = (await client.get("/api/tags")).json()["tags"]
+    assert tags.count(composed) == 1
+    assert decomposed not in tags
+    listed = (await client.get("/api/articles", params={"tag": composed})).json()
+    assert {a["title"] for a in listed["articles"]} == {"one", "two"}
+
+
+@pytest.mark.parametrize("name", [".", "..", "..."])
+async def test_a_tag_of_dots_alone_is_422(
+    client: httpx.AsyncClient, alice: Account, name: str
+) -> None:
+    # Its page, /tags/{name}, would be read by browsers as a folder, not as the tag.
+    article = {"title": "t", "description": "d", "body": "b", "tagList": ["fine", name]}
+    response = await client.post("/api/articles", headers=alice.auth, json={"article": article})
+    assert response.status_code == 422
+    assert response.json() == {"errors": {"tagList": ["cannot be only dots"]}}
+
+
 async def test_create_answers_201_with_the_whole_article(
     client: httpx.AsyncClient, alice: Account
 ) -> None:

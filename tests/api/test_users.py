@@ -168,6 +168,22 @@ async def test_usernames_may_hold_spaces_dots_and_other_scripts(
         assert (await client.get(f"/api/profiles/{kept}")).status_code == 200, kept
 
 
+async def test_a_name_typed_with_a_combining_accent_is_the_same_name(
+    client: httpx.AsyncClient,
+) -> None:
+    composed, decomposed = "Zo\u00eb Twin", "Zoe\u0308 Twin"  # both read "Zoë Twin"
+    first = {"username": decomposed, "email": "twin1@example.org", "password": PASSWORD}
+    registered = await client.post("/api/users", json={"user": first})
+    assert registered.status_code == 201, registered.text
+    assert registered.json()["user"]["username"] == composed
+    assert (await client.get(f"/api/profiles/{composed}")).status_code == 200
+
+    second = {"username": composed, "email": "twin2@example.org", "password": PASSWORD}
+    twin = await client.post("/api/users", json={"user": second})
+    assert twin.status_code == 409
+    assert twin.json() == {"errors": {"username": ["has already been taken"]}}
+
+
 @pytest.mark.parametrize("cleared", ["", "   ", "\t\n"])
 async def test_an_empty_or_blank_image_clears_it(
     client: httpx.AsyncClient, alice: Account, cleared: str

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Any
 
 from fastapi import Path
-from pydantic import AfterValidator, AwareDatetime, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -67,6 +74,16 @@ TextInPath = Annotated[str, Path(json_schema_extra=TEXT_PARAMETER)]
 IdInPath = Annotated[int, Path(ge=1, le=INTEGER_MAX)]
 # For required text: white space alone is blank (stripped or not, as the field chooses).
 VisibleText = _NoControlCharacters(visible=True)
+
+
+def _composed(value: Any) -> Any:
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+# For names that identify something (a username, a tag): "é" typed as one character or as
+# "e" and a combining accent reads the same, so it is one name, stored composed (NFC), and
+# nobody can take a twin of another's name. Before the other checks, lengths included.
+OneSpelling = BeforeValidator(_composed)
 
 
 # A time with its zone, kept as the same moment in UTC, as the databases store it. Only

@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from pressroom.api.fields import NoControlCharacters, VisibleText
+from pressroom.api.fields import NoControlCharacters, OneSpelling, VisibleText
 from pressroom.models.users import EMAIL_MAX, IMAGE_MAX, USERNAME_MAX
 
 PASSWORD_MAX = 256
@@ -48,6 +48,7 @@ Username = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=USERNAME_MAX),
     VisibleText,
     AfterValidator(_usable_as_a_path),
+    OneSpelling,
 ]
 Email = Annotated[
     str,
