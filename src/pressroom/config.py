@@ -5,10 +5,17 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/pressroom.db"
+EMBEDDED_DATABASE_FILE = "pressroom.db"
+
+
+def embedded_database_url(data_dir: Path) -> str:
+    """The embedded SQLite database inside ``data_dir``: ``./var/pressroom.db`` by default."""
+    path = data_dir / EMBEDDED_DATABASE_FILE
+    return f"sqlite+aiosqlite:///{path if path.is_absolute() else f'./{path}'}"
 
 
 class Settings(BaseSettings):
@@ -18,7 +25,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         DEFAULT_DATABASE_URL,
-        description="Database URL, async or sync form; SQLite, PostgreSQL or MySQL/MariaDB.",
+        description="Database URL, async or sync form; SQLite, PostgreSQL or MySQL/MariaDB. "
+        "Default: pressroom.db in the data folder.",
     )
     read_database_url: str | None = Field(
         None,
@@ -97,6 +105,13 @@ class Settings(BaseSettings):
         description="Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: "
         "addresses or networks, comma-separated, or * for any.",
     )
+
+    @model_validator(mode="after")
+    def _embedded_database_in_the_data_folder(self) -> Settings:
+        # Without a database URL, the embedded database lives beside the generated secrets.
+        if "database_url" not in self.model_fields_set:
+            self.database_url = embedded_database_url(self.data_dir)
+        return self
 
 
 @lru_cache
