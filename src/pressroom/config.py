@@ -41,8 +41,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         Path("var"), description="Folder for the embedded database and generated secrets."
     )
-    pool_size: int = Field(10, ge=1, description="Connections kept open per process.")
-    max_overflow: int = Field(20, ge=0, description="Extra connections allowed under load.")
+    pool_size: int = Field(
+        10, ge=1, description="Connections kept open by each pool (writes, reads)."
+    )
+    max_overflow: int = Field(
+        20, ge=0, description="Extra connections each pool may open under load."
+    )
     pool_timeout: float = Field(30.0, gt=0, description="Seconds to wait for a free connection.")
     pool_recycle: int = Field(
         1800, ge=-1, description="Seconds before a MySQL connection is replaced."
