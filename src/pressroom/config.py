@@ -5,10 +5,17 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/pressroom.db"
+EMBEDDED_DATABASE_FILE = "pressroom.db"
+
+
+def embedded_database_url(data_dir: Path) -> str:
+    """The embedded SQLite database inside ``data_dir``: ``./var/pressroom.db`` by default."""
+    path = data_dir / EMBEDDED_DATABASE_FILE
+    return f"sqlite+aiosqlite:///{path if path.is_absolute() else f'./{path}'}"
 
 
 class Settings(BaseSettings):
@@ -18,7 +25,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         DEFAULT_DATABASE_URL,
-        description="Database URL, async or sync form; SQLite, PostgreSQL or MySQL/MariaDB.",
+        description="Database URL, async or sync form; SQLite, PostgreSQL or MySQL/MariaDB. "
+        "Default: pressroom.db in the data folder.",
     )
     read_database_url: str | None = Field(
         None,
@@ -33,8 +41,12 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         Path("var"), description="Folder for the embedded database and generated secrets."
     )
-    pool_size: int = Field(10, ge=1, description="Connections kept open per process.")
-    max_overflow: int = Field(20, ge=0, description="Extra connections allowed under load.")
+    pool_size: int = Field(
+        10, ge=1, description="Connections kept open by each pool (writes, reads)."
+    )
+    max_overflow: int = Field(
+        20, ge=0, description="Extra connections each pool may open under load."
+    )
     pool_timeout: float = Field(30.0, gt=0, description="Seconds to wait for a free connection.")
     pool_recycle: int = Field(
         1800, ge=-1, description="Seconds before a MySQL connection is replaced."
@@ -97,6 +109,13 @@ class Settings(BaseSettings):
         description="Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: "
         "addresses or networks, comma-separated, or * for any.",
     )
+
+    @model_validator(mode="after")
+    def _embedded_database_in_the_data_folder(self) -> Settings:
+        # Without a database URL, the embedded database lives beside the generated secrets.
+        if "database_url" not in self.model_fields_set:
+            self.database_url = embedded_database_url(self.data_dir)
+        return self
 
 
 @lru_cache

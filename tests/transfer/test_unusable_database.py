@@ -12,6 +12,7 @@ from pressroom.cli import app
 from pressroom.config import get_settings
 
 COMMANDS = [
+    ("serve",),
     ("stats",),
     ("recount",),
     ("seed",),
@@ -72,3 +73,14 @@ def test_an_unsupported_database_is_one_line(args: tuple[str, ...], tmp_path: Pa
     assert "unsupported database 'oracle'" in output
     assert "Traceback" not in output
     assert "tiger" not in output
+
+
+@pytest.mark.parametrize("args", [("stats",), ("serve",)], ids=" ".join)
+def test_a_short_password_is_masked_without_garbling_the_message(
+    args: tuple[str, ...], tmp_path: Path
+) -> None:
+    code, output = _run("oracle://scott:b@db.example.org/orcl", args, tmp_path)
+
+    assert code == 2, output
+    assert "unsupported database 'oracle'" in output
+    assert "***" not in output

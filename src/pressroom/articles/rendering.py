@@ -51,7 +51,8 @@ class RenderedBodies:
             self._size -= len(old_body) + len(old_html)
 
 
-# About 16 MB of text per process: hundreds of typical articles, a few dozen huge ones.
+# Up to 8 million characters of Markdown and HTML per process: hundreds of typical articles,
+# a few dozen huge ones.
 _rendered = RenderedBodies(budget=8_000_000)
 
 

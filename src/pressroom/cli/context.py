@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn
@@ -27,10 +28,18 @@ DATABASE_UNUSABLE = 2
 
 
 def database_problem(exc: SQLAlchemyError | UnsupportedDatabase) -> str:
-    """One line saying what went wrong, from the driver when there is one; never the password."""
+    """One line saying what went wrong, from the driver when there is one; never the password.
+
+    The password is masked where it stands on its own (``user:pw@host``, ``password=pw``),
+    not inside words: masking every ``b`` of a message for the password ``b`` would
+    garble it, and show the password by the holes it left.
+    """
     message = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
     password = _password()
-    return message.replace(password, "***") if password else message
+    if not password:
+        return message
+    alone = re.compile(rf"(?<![A-Za-z0-9]){re.escape(password)}(?![A-Za-z0-9])")
+    return alone.sub("***", message)
 
 
 def _password() -> str | None:

@@ -6,9 +6,11 @@ from typing import Annotated
 
 import typer
 import uvicorn
+from sqlalchemy.exc import SQLAlchemyError
 
-from pressroom.cli.context import prepare_schema
+from pressroom.cli.context import database_problem, exit_unusable, prepare_schema
 from pressroom.config import get_settings
+from pressroom.db.urls import UnsupportedDatabase
 
 
 def serve(
@@ -18,7 +20,10 @@ def serve(
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
 ) -> None:
     """Serve the API (and site) over HTTP."""
-    prepare_schema()
+    try:
+        prepare_schema()
+    except (SQLAlchemyError, UnsupportedDatabase) as exc:
+        exit_unusable(database_problem(exc))
     # Behind a load balancer, the client's address (which sign-in limits count by) and
     # whether it came over HTTPS (which forms and HSTS depend on) are in the headers the
     # balancer adds; only the proxies named are believed, or anyone could claim any address.
