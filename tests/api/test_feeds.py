@@ -12,6 +12,7 @@ import feedparser
 import httpx
 import pytest
 
+from pressroom.feeds import repository
 from pressroom.feeds.documents import entry_id, rfc3339
 from pressroom.models import Article
 from tests.api.conftest import Account, StatementLog, register
@@ -233,6 +234,37 @@ async def test_sitemap_lists_published_articles_and_their_authors(
         assert lastmod.utcoffset() == timedelta(0)
 
 
+async def test_a_sitemap_too_large_for_one_file_is_an_index_of_files_holding_every_url(
+    client: httpx.AsyncClient, alice: Account, bob: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(repository, "SITEMAP_MAX_URLS", 3)
+    slugs = await _seed_visibility(client, alice)
+    slugs += [(await create(client, bob, title=f"Bob's {i}"))["slug"] for i in range(4)]
+    await create(client, bob, title="Bob's draft", status="draft")
+
+    index = await _get(client, "/sitemap.xml", "application/xml")
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    files = [entry.findtext(f"{SITEMAP}loc") or "" for entry in index]
+    assert all(file.startswith(f"{BASE}/sitemaps/") for file in files)
+    urls: list[str] = []
+    for file in files:
+        urlset = await _get(client, file.removeprefix(BASE), "application/xml")
+        assert urlset.tag == f"{SITEMAP}urlset"
+        assert len(urlset) <= 3
+        urls += [url.findtext(f"{SITEMAP}loc") or "" for url in urlset]
+
+    articles = {f"{BASE}/article/{slug}" for slug in slugs}
+    authors = {f"{BASE}/@{alice.username}", f"{BASE}/@{bob.username}"}
+    assert sorted(urls) == sorted(articles | authors)  # each once, drafts and schedules never
+
+
+async def test_robots_txt_shows_crawlers_the_sitemap(client: httpx.AsyncClient) -> None:
+    response = await client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    assert f"Sitemap: {BASE}/sitemap.xml" in response.text.splitlines()
+
+
 async def test_feeds_cost_the_same_for_1_and_20_articles(
     client: httpx.AsyncClient, alice: Account, bob: Account, sql: StatementLog
 ) -> None:
@@ -244,6 +276,8 @@ async def test_feeds_cost_the_same_for_1_and_20_articles(
         "/tags/counted/feed.xml",
         "/tags/counted/atom.xml",
         "/sitemap.xml",
+        "/sitemaps/articles-0.xml",
+        "/sitemaps/authors-0.xml",
     ]
 
     async def costs() -> list[int]:
@@ -261,7 +295,8 @@ async def test_feeds_cost_the_same_for_1_and_20_articles(
         await create(client, alice, title=f"Counted {i}", tagList=["counted", f"t{i}"])
     twenty = await costs()
     assert one == twenty
-    assert one == [1, 1, 2, 2, 1, 1, 2]
+    # The sitemap: its plan (one file or an index), its articles, its authors.
+    assert one == [1, 1, 2, 2, 1, 1, 3, 1, 1]
     assert len(await _rss(client, "/tags/counted/feed.xml")) == 20
 
 
@@ -309,6 +344,7 @@ async def test_feeds_answer_head_requests(client: httpx.AsyncClient, alice: Acco
         "/tags/heads/feed.xml": "application/rss+xml",
         "/tags/heads/atom.xml": "application/atom+xml",
         "/sitemap.xml": "application/xml",
+        "/sitemaps/authors-0.xml": "application/xml",
     }
     for path, content_type in documents.items():
         response = await client.head(path)

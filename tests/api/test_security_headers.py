@@ -26,6 +26,7 @@ def _assert_hardened(response: httpx.Response, policy: str = STRICT) -> None:
         "/feed.xml",
         "/atom.xml",
         "/sitemap.xml",
+        "/sitemaps/articles-0.xml",
         "/healthz",
         "/api/openapi.json",
         "/api/no/such/path",

@@ -46,12 +46,13 @@ STRICT_TRANSPORT_SECURITY = (b"strict-transport-security", b"max-age=31536000; i
 
 # The feeds and the sitemap: the site's, and an author's or a tag's (/@ann/feed.xml).
 SITE_DOCUMENTS = frozenset({"/feed.xml", "/atom.xml", "/sitemap.xml"})
+SITEMAP_FILES = "/sitemaps/"  # the files of a sitemap index
 FEED_NAMES = frozenset({"feed.xml", "atom.xml"})
 
 
 def is_xml_document(path: str) -> bool:
     """A feed's path; not a page whose name ends in .xml, as /@ann.xml or /tags/feed.xml."""
-    if path in SITE_DOCUMENTS:
+    if path in SITE_DOCUMENTS or path.startswith(SITEMAP_FILES):
         return True
     owner, _, name = path.rpartition("/")
     return name in FEED_NAMES and owner.startswith(("/@", "/tags/"))

@@ -168,3 +168,11 @@ def sitemap(
     for username, latest in authors:
         add(author_url(base, username), latest)
     return _serialize(root)
+
+
+def sitemap_index(files: Sequence[str]) -> bytes:
+    """A sitemap index: where each file of a sitemap too large for one is."""
+    root = ET.Element("sitemapindex", {"xmlns": SITEMAP_NS})
+    for location in files:
+        _text(ET.SubElement(root, "sitemap"), "loc", location)
+    return _serialize(root)

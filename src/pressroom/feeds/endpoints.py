@@ -1,12 +1,13 @@
-"""/feed.xml, /atom.xml, their per-author and per-tag forms, and /sitemap.xml."""
+"""/feed.xml, /atom.xml, their per-author and per-tag forms, /sitemap.xml and /robots.txt."""
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.responses import PlainTextResponse
 
 from pressroom.api.errors import errors
 from pressroom.api.fields import TextInPath
@@ -14,6 +15,7 @@ from pressroom.db.deps import DbSession
 from pressroom.errors import NotFound
 from pressroom.feeds import documents, repository
 from pressroom.feeds.documents import FeedInfo
+from pressroom.kit.pagination import INTEGER_MAX
 from pressroom.kit.paths import tag_path
 
 router = APIRouter(tags=["feeds"])
@@ -150,9 +152,40 @@ async def tag_atom(request: Request, session: DbSession, tag: TextInPath) -> Res
 
 @document("/sitemap.xml")
 async def sitemap(request: Request, session: DbSession) -> Response:
-    """Every published article and the page of every author with one."""
+    """Every published article and the page of every author with one; for a site past the
+    protocol's 50,000 URLs a file, the index of the files that hold them."""
+    base = _base(request)
+    plan = await repository.sitemap_plan(session)
+    if not plan.fits_one_file:
+        files = [f"{base}/sitemaps/articles-{page}.xml" for page in plan.article_pages]
+        files += [f"{base}/sitemaps/authors-{page}.xml" for page in plan.author_pages]
+        return _answer(request, documents.sitemap_index(files), XML_TYPE)
     articles = await repository.sitemap_articles(session)
-    authors = await repository.sitemap_authors(
-        session, limit=max(0, repository.SITEMAP_MAX_URLS - len(articles))
-    )
-    return _answer(request, documents.sitemap(_base(request), articles, authors), XML_TYPE)
+    authors = await repository.sitemap_authors(session)
+    return _answer(request, documents.sitemap(base, articles, authors), XML_TYPE)
+
+
+# A file of the index: the ids from page * SITEMAP_MAX_URLS on, as many as a file may hold.
+SitemapPage = Annotated[
+    int, Path(ge=0, le=INTEGER_MAX // repository.SITEMAP_MAX_URLS, description="Its number.")
+]
+
+
+@document("/sitemaps/articles-{page}.xml")
+async def sitemap_articles(request: Request, session: DbSession, page: SitemapPage) -> Response:
+    """The published articles of one file of the sitemap index."""
+    articles = await repository.sitemap_articles(session, page)
+    return _answer(request, documents.sitemap(_base(request), articles, []), XML_TYPE)
+
+
+@document("/sitemaps/authors-{page}.xml")
+async def sitemap_authors(request: Request, session: DbSession, page: SitemapPage) -> Response:
+    """The authors' pages of one file of the sitemap index."""
+    authors = await repository.sitemap_authors(session, page)
+    return _answer(request, documents.sitemap(_base(request), [], authors), XML_TYPE)
+
+
+@router.get("/robots.txt", response_class=PlainTextResponse)
+async def robots(request: Request) -> str:
+    """For crawlers: where the sitemap is; the API's JSON is not for them."""
+    return f"User-agent: *\nDisallow: /api/\n\nSitemap: {_base(request)}/sitemap.xml\n"
