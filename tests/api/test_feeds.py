@@ -14,6 +14,7 @@ import pytest
 
 from pressroom.feeds import repository
 from pressroom.feeds.documents import entry_id, rfc3339
+from pressroom.kit.pagination import INTEGER_MAX
 from pressroom.models import Article
 from tests.api.conftest import Account, StatementLog, register
 from tests.api.test_articles import create
@@ -256,6 +257,14 @@ async def test_a_sitemap_too_large_for_one_file_is_an_index_of_files_holding_eve
     articles = {f"{BASE}/article/{slug}" for slug in slugs}
     authors = {f"{BASE}/@{alice.username}", f"{BASE}/@{bob.username}"}
     assert sorted(urls) == sorted(articles | authors)  # each once, drafts and schedules never
+
+
+async def test_every_file_number_the_path_takes_answers(client: httpx.AsyncClient) -> None:
+    last = INTEGER_MAX // repository.SITEMAP_MAX_URLS  # its ids end at the largest integer
+    for path in (f"/sitemaps/articles-{last}.xml", f"/sitemaps/authors-{last}.xml"):
+        assert len(await _get(client, path, "application/xml")) == 0
+    for page in (-1, last + 1, "x"):
+        assert (await client.get(f"/sitemaps/articles-{page}.xml")).status_code == 422
 
 
 async def test_robots_txt_shows_crawlers_the_sitemap(client: httpx.AsyncClient) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
 from pressroom.articles import counters
+from pressroom.kit.pagination import INTEGER_MAX
 from pressroom.models import Article, Tag, User, article_tags
 
 FEED_SIZE = 20
@@ -108,7 +109,9 @@ def _pages(first_id: int | None, last_id: int | None) -> range:
 def _ids_of_page(column: InstrumentedAttribute[int], page: int | None) -> ColumnElement[bool]:
     if page is None:
         return true()
-    return column.between(page * SITEMAP_MAX_URLS, (page + 1) * SITEMAP_MAX_URLS - 1)
+    # The last page stops at the largest id: a bound past it overflows an integer parameter.
+    last_id = min((page + 1) * SITEMAP_MAX_URLS - 1, INTEGER_MAX)
+    return column.between(page * SITEMAP_MAX_URLS, last_id)
 
 
 async def sitemap_articles(session: AsyncSession, page: int | None = None) -> list[ArticleEntry]:
