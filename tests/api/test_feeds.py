@@ -365,6 +365,19 @@ async def test_feeds_answer_head_requests(client: httpx.AsyncClient, alice: Acco
     assert set(paths["/feed.xml"]) == {"get"}
 
 
+async def test_an_empty_feed_is_the_same_document_from_one_poll_to_the_next(
+    client: httpx.AsyncClient,
+) -> None:
+    first = await client.get("/tags/nothing-tagged-yet/atom.xml")
+    again = await client.get(
+        "/tags/nothing-tagged-yet/atom.xml", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert first.status_code == 200
+    assert again.status_code == 304
+    updated = ET.fromstring(first.content).findtext(f"{ATOM}updated")  # noqa: S314
+    assert updated == "1970-01-01T00:00:00Z"
+
+
 async def test_a_reader_holding_the_newest_copy_gets_304(
     client: httpx.AsyncClient, alice: Account
 ) -> None:

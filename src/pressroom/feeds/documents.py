@@ -14,13 +14,13 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
-from pressroom.kit.clock import utc_now
 from pressroom.kit.paths import article_path, author_path
 from pressroom.models import Article
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+NOTHING_PUBLISHED_YET = datetime(1970, 1, 1, tzinfo=UTC)  # an empty Atom feed's time
 
 ET.register_namespace("atom", ATOM_NS)
 ET.register_namespace("dc", DC_NS)
@@ -132,7 +132,9 @@ def atom(base: str, info: FeedInfo, articles: Sequence[Article]) -> bytes:
     _text(root, "title", info.title, type="text")
     _text(root, "subtitle", info.description, type="text")
     _text(root, "id", info.atom)
-    updated = max((_updated(a) for a in articles), default=None) or utc_now()
+    # Atom requires a feed's time even when it is empty; a fixed one keeps an empty feed the
+    # same document from one poll to the next, so its reader gets a 304 too.
+    updated = max((_updated(a) for a in articles), default=NOTHING_PUBLISHED_YET)
     _text(root, "updated", rfc3339(updated))
     ET.SubElement(root, "link", {"rel": "self", "href": info.atom})
     ET.SubElement(root, "link", {"rel": "alternate", "href": info.page})
