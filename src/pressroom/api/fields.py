@@ -76,6 +76,17 @@ IdInPath = Annotated[int, Path(ge=1, le=INTEGER_MAX)]
 VisibleText = _NoControlCharacters(visible=True)
 
 
+def _not_only_dots(name: str) -> str:
+    if not name.strip("."):
+        raise ValueError("cannot be only dots")
+    return name
+
+
+# For names that are a path segment (/@{username}, /tags/{tag}): a browser reads "." and
+# ".." there as the folder itself and the one above, as in any path.
+NotOnlyDots = AfterValidator(_not_only_dots)
+
+
 def _composed(value: Any) -> Any:
     return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from pressroom.api.fields import OneSpelling, UtcDatetime, VisibleText
+from pressroom.api.fields import NotOnlyDots, OneSpelling, UtcDatetime, VisibleText
 from pressroom.models.articles import DESCRIPTION_MAX, TITLE_MAX, ArticleStatus
 from pressroom.models.tags import TAG_MAX
 from pressroom.profiles.schemas import Profile
@@ -29,19 +29,11 @@ Description = Annotated[
 Body = Annotated[str, StringConstraints(min_length=1, max_length=BODY_MAX), VisibleText]
 
 
-def _reachable(name: str) -> str:
-    # A tag has its page, /tags/{name}: a browser reads "." and ".." there as the folder
-    # itself and the one above, as in any path.
-    if not name.strip("."):
-        raise ValueError("cannot be only dots")
-    return name
-
-
 TagName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=TAG_MAX),
     VisibleText,
-    AfterValidator(_reachable),
+    NotOnlyDots,
     OneSpelling,
 ]
 

@@ -55,6 +55,15 @@ def exit_unusable(problem: str) -> NoReturn:
     raise typer.Exit(DATABASE_UNUSABLE)
 
 
+def checked_schema(on_failure: Callable[[str], NoReturn] = exit_unusable) -> None:
+    """:func:`prepare_schema`; a database that cannot be reached or is not supported ends
+    the command through ``on_failure``, with one line saying why, instead of a traceback."""
+    try:
+        prepare_schema()
+    except (SQLAlchemyError, UnsupportedDatabase) as exc:
+        on_failure(database_problem(exc))
+
+
 def prepare_schema() -> None:
     """The embedded SQLite database migrates itself; a server database must already be at head.
 
@@ -85,16 +94,10 @@ def prepare_schema() -> None:
 def open_database(
     on_failure: Callable[[str], NoReturn] = exit_unusable,
 ) -> Iterator[sessionmaker[Session]]:
-    """A sessionmaker on the sync engine of the configured database, disposed of afterwards.
-
-    A database that cannot be reached or is not supported ends the command through
-    ``on_failure``, with one line saying why, instead of a traceback.
-    """
-    try:
-        prepare_schema()
-        engine = create_sync_engine(get_settings())
-    except (SQLAlchemyError, UnsupportedDatabase) as exc:
-        on_failure(database_problem(exc))
+    """A sessionmaker on the sync engine of the configured database, disposed of afterwards
+    (a database that cannot be used: see :func:`checked_schema`)."""
+    checked_schema(on_failure)
+    engine = create_sync_engine(get_settings())  # its URL was just used to check the schema
     try:
         yield make_sync_sessionmaker(engine)
     finally:

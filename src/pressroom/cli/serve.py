@@ -6,11 +6,9 @@ from typing import Annotated
 
 import typer
 import uvicorn
-from sqlalchemy.exc import SQLAlchemyError
 
-from pressroom.cli.context import database_problem, exit_unusable, prepare_schema
+from pressroom.cli.context import checked_schema
 from pressroom.config import get_settings
-from pressroom.db.urls import UnsupportedDatabase
 
 
 def serve(
@@ -20,10 +18,7 @@ def serve(
     reload: Annotated[bool, typer.Option(help="Restart on code changes (development).")] = False,
 ) -> None:
     """Serve the API (and site) over HTTP."""
-    try:
-        prepare_schema()
-    except (SQLAlchemyError, UnsupportedDatabase) as exc:
-        exit_unusable(database_problem(exc))
+    checked_schema()
     # Behind a load balancer, the client's address (which sign-in limits count by) and
     # whether it came over HTTPS (which forms and HSTS depend on) are in the headers the
     # balancer adds; only the proxies named are believed, or anyone could claim any address.

@@ -127,9 +127,7 @@ async def sitemap_articles(session: AsyncSession, page: int | None = None) -> li
     return [(slug, updated, published) for slug, updated, published in rows]
 
 
-async def sitemap_authors(
-    session: AsyncSession, page: int | None = None, limit: int = SITEMAP_MAX_URLS
-) -> list[AuthorEntry]:
+async def sitemap_authors(session: AsyncSession, page: int | None = None) -> list[AuthorEntry]:
     """Authors with at least one published article, with their latest publication time,
     of one page of ids or (``None``) of them all."""
     latest = func.max(Article.published_at)
@@ -139,6 +137,6 @@ async def sitemap_authors(
         .where(Article.is_published, _ids_of_page(User.id, page))
         .group_by(User.id, User.username)
         .order_by(User.username if page is None else User.id)
-        .limit(limit)
+        .limit(SITEMAP_MAX_URLS)
     )
     return [(username, moment) for username, moment in rows]

@@ -38,7 +38,7 @@ def parse_age(text: str) -> timedelta:
     try:
         return count * _AGE_UNITS[unit]
     except OverflowError:
-        raise ValueError(f"{text!r} is too long an age: it reaches back before year 1") from None
+        raise _too_long_an_age(text) from None
 
 
 def parse_cutoff(text: str, now: datetime | None = None) -> datetime:
@@ -48,7 +48,11 @@ def parse_cutoff(text: str, now: datetime | None = None) -> datetime:
     try:
         return (now or utc_now()) - age
     except OverflowError:
-        raise ValueError(f"{text!r} is too long an age: it reaches back before year 1") from None
+        raise _too_long_an_age(text) from None
+
+
+def _too_long_an_age(text: str) -> ValueError:
+    return ValueError(f"{text!r} is too long an age: it reaches back before year 1")
 
 
 def parse_moment(text: str) -> datetime:

@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from pressroom.api.fields import NoControlCharacters, OneSpelling, VisibleText
+from pressroom.api.fields import NoControlCharacters, NotOnlyDots, OneSpelling, VisibleText
 from pressroom.models.users import EMAIL_MAX, IMAGE_MAX, USERNAME_MAX
 
 PASSWORD_MAX = 256
@@ -33,8 +33,6 @@ def _usable_as_a_path(value: str) -> str:
     # wherever its author is: it must read as what it is and lead back to its profile.
     if "/" in value:
         raise ValueError("cannot contain '/'")
-    if not value.strip("."):
-        raise ValueError("cannot be only dots")
     for character in value:
         if character.isspace() and character != " ":
             raise ValueError("contains white space other than spaces")
@@ -47,6 +45,7 @@ Username = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=USERNAME_MAX),
     VisibleText,
+    NotOnlyDots,
     AfterValidator(_usable_as_a_path),
     OneSpelling,
 ]
