@@ -81,9 +81,13 @@ async def _tokens(app: Any) -> list[str]:
     from pressroom.models import User
 
     async with app.state.sessions.read() as session:
-        statement = select(User.id, User.password_hash).order_by(User.id).limit(SIGNED_IN)
+        statement = (
+            select(User.id, User.password_hash, User.token_generation)
+            .order_by(User.id)
+            .limit(SIGNED_IN)
+        )
         users = (await session.execute(statement)).all()
-    return [app.state.tokens.issue(user_id, password_hash) for user_id, password_hash in users]
+    return [app.state.tokens.issue(*user) for user in users]
 
 
 def _reads(app: Any, requests: list[Read]) -> Pass:

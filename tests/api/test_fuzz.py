@@ -54,7 +54,9 @@ def fuzzed(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Fas
         session.add(user)
         session.commit()
     engine.dispose()
-    token = TokenIssuer(TEST_SECRET, timedelta(hours=1)).issue(user.id, user.password_hash)
+    token = TokenIssuer(TEST_SECRET, timedelta(hours=1)).issue(
+        user.id, user.password_hash, user.token_generation
+    )
     try:
         yield create_app(settings), token
     finally:

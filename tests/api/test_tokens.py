@@ -1,5 +1,5 @@
-"""Login tokens: only ours, only HS256, only unexpired, only for a user who still exists
-and still has the password the token was issued under."""
+"""Login tokens: only ours, only HS256, only unexpired, only for a user who still exists,
+still has the password the token was issued under and has not signed out everywhere since."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ from tests.api.conftest import PASSWORD, TEST_SECRET, Account
 INVALID = {"errors": {"token": ["is invalid"]}}
 # A token is checked in two places: by the ``CurrentUser`` dependency (the account, every
 # write), and by ``reading`` for the public reads (the feed, lists, an article...), which
-# checks it against the stored password hash alone. Every test here holds both to the
-# same answers.
+# checks it against the stored password hash and token generation alone. Every test here
+# holds both to the same answers.
 CHECKED_BY = ("/api/user", "/api/articles/feed", "/api/articles?limit=1")
 
 
@@ -162,3 +162,73 @@ async def test_changing_the_password_ends_every_older_token(
     user = await async_session.scalar(select(User).where(User.username == alice.username))
     assert user is not None
     assert _claims_of(new_token)["pwd"] not in user.password_hash
+
+
+async def _login(client: httpx.AsyncClient, account: Account) -> str:
+    response = await client.post(
+        "/api/users/login", json={"user": {"email": account.email, "password": PASSWORD}}
+    )
+    assert response.status_code == 200, response.text
+    token: str = response.json()["user"]["token"]
+    return token
+
+
+async def test_signing_out_everywhere_ends_every_older_token(
+    client: httpx.AsyncClient, alice: Account, bob: Account
+) -> None:
+    older_tokens = [alice.token, await _login(client, alice)]
+    ended = await client.delete("/api/user/sessions", headers=alice.auth)
+    assert ended.status_code == 204
+    assert ended.content == b""
+    for token in older_tokens:
+        assert await _rejected(client, token)
+    # Nobody else is signed out.
+    assert (await client.get("/api/user", headers=bob.auth)).is_success
+    # Signing in again works, and that token is good until the next time.
+    again = await _login(client, alice)
+    assert _claims_of(again)["gen"] == 1
+    for path in CHECKED_BY:
+        answer = await client.get(path, headers={"Authorization": f"Token {again}"})
+        assert answer.status_code == 200, path
+    fresh = await client.get("/api/user", headers={"Authorization": f"Token {again}"})
+    assert _claims_of(fresh.json()["user"]["token"])["gen"] == 1
+    assert (
+        await client.delete("/api/user/sessions", headers={"Authorization": f"Token {again}"})
+    ).status_code == 204
+    assert await _rejected(client, again)
+    assert _claims_of(await _login(client, alice))["gen"] == 2
+
+
+async def test_signing_out_everywhere_needs_a_token_that_still_works(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    missing = await client.delete("/api/user/sessions")
+    assert missing.status_code == 401
+    assert missing.json() == {"errors": {"token": ["is missing"]}}
+    assert (await client.delete("/api/user/sessions", headers=alice.auth)).status_code == 204
+    spent = await client.delete("/api/user/sessions", headers=alice.auth)
+    assert spent.status_code == 401
+    assert spent.json() == INVALID
+
+
+async def test_a_token_from_before_generations_counts_as_the_first(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    # Tokens issued before there were generations carry none: still good at generation 0,
+    # void once the user signs out everywhere.
+    assert "gen" not in _claims_of(alice.token)
+    assert (await client.get("/api/user", headers=alice.auth)).is_success
+    await client.delete("/api/user/sessions", headers=alice.auth)
+    assert await _rejected(client, alice.token)
+
+
+async def test_a_token_naming_another_generation_is_refused(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    claims = _claims_of(alice.token)
+    # Signed with our key (a leaked key is out of scope): any generation but the user's.
+    for generation in (1, -1, "0", 0.0, True, None, [0]):
+        forged = jwt.encode(claims | {"gen": generation}, TEST_SECRET, algorithm="HS256")
+        assert await _rejected(client, forged), generation
+    same = jwt.encode(claims | {"gen": 0}, TEST_SECRET, algorithm="HS256")
+    assert (await client.get("/api/user", headers={"Authorization": f"Token {same}"})).is_success

@@ -294,7 +294,9 @@ async def test_an_expired_token_is_401_even_where_a_token_is_optional(
 ) -> None:
     user = await async_session.scalar(select(User).where(User.username == alice.username))
     assert user is not None
-    expired = TokenIssuer(TEST_SECRET, timedelta(minutes=-1)).issue(user.id, user.password_hash)
+    expired = TokenIssuer(TEST_SECRET, timedelta(minutes=-1)).issue(
+        user.id, user.password_hash, user.token_generation
+    )
     headers = {"Authorization": f"Token {expired}"}
     for path in ("/api/user", "/api/articles", f"/api/profiles/{alice.username}"):
         response = await client.get(path, headers=headers)

@@ -107,7 +107,8 @@ def fill(engine: Engine) -> None:
             password_hash="$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
             created_at=T0,
         )
-        bob = make_user(session, username="Bob", email="bob@example.org")
+        # Bob has signed out everywhere twice.
+        bob = make_user(session, username="Bob", email="bob@example.org", token_generation=2)
         zoe = make_user(session, username="zoë", email="zoe@example.org")
         published = make_article(
             session,
@@ -249,15 +250,18 @@ def test_password_hashes_only_with_include_secrets(
     plain = records(source.export(tmp_path))
     secret = records(source.export(tmp_path, "--include-secrets"))
 
-    assert not any("passwordHash" in line for line in plain)
+    assert not any("passwordHash" in line or "tokenGeneration" in line for line in plain)
     assert secret[0]["secrets"] is True
-    hashes = {line["username"]: line["passwordHash"] for line in secret if line["type"] == "user"}
-    assert hashes["ann"] == "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"
+    users = {line["username"]: line for line in secret if line["type"] == "user"}
+    assert users["ann"]["passwordHash"] == "$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"
+    # Written for a user who has signed out everywhere, so their old tokens stay void.
+    assert users["Bob"]["tokenGeneration"] == 2
+    assert "tokenGeneration" not in users["ann"]
 
     target.import_file(write(tmp_path, b"\n".join(json.dumps(r).encode() for r in plain)))
     with target.engine.connect() as connection:
-        stored = set(connection.scalars(select(User.password_hash)))
-    assert stored == {UNUSABLE_PASSWORD}
+        stored = set(connection.execute(select(User.password_hash, User.token_generation)))
+    assert stored == {(UNUSABLE_PASSWORD, 0)}
 
 
 def test_dry_run_checks_everything_and_writes_nothing(

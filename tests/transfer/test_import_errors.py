@@ -90,6 +90,10 @@ LINES: list[tuple[str | dict[str, object], str | None]] = [
         {k: v for k, v in _article("-", title="Feed").items() if k != "slug"},
         "slug 'feed' is reserved",
     ),
+    (
+        {"type": "user", "username": "u3", "email": "u3@example.org", "tokenGeneration": "2"},
+        "'tokenGeneration': Input should be a valid integer",
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import httpx
 
@@ -399,6 +400,52 @@ async def test_settings_change_profile_and_password(
     assert invalid.status_code == 422
     assert 'id="email-error">is invalid' in invalid.text
     assert ">kept bio</textarea>" in invalid.text
+
+
+async def test_signing_out_everywhere_ends_every_session(
+    browser: Browser, other_browser: Browser, browsers: Callable[..., httpx.AsyncClient]
+) -> None:
+    client = browsers()  # an app on the API, signed in with a token
+    await browser.sign_up("ada")
+    await other_browser.get("/login")
+    await other_browser.post(
+        "/login", {"email": "ada@example.org", "password": "correct horse battery staple"}
+    )
+    login = {"user": {"email": "ada@example.org", "password": "correct horse battery staple"}}
+    app_token = (await client.post("/api/users/login", json=login)).json()["user"]["token"]
+    app_auth = {"Authorization": f"Token {app_token}"}
+    assert (await client.get("/api/user", headers=app_auth)).is_success
+
+    settings = await browser.get("/settings")
+    assert 'action="/logout/everywhere"' in settings.text
+    ended = await browser.post("/logout/everywhere")
+    assert ended.status_code == 303
+    assert ended.headers["location"] == "/login"
+    # This browser, the other one and the app are all signed out.
+    assert "Sign out" not in (await browser.get("/")).text
+    assert "Sign out" not in (await other_browser.get("/")).text
+    assert (await client.get("/api/user", headers=app_auth)).status_code == 401
+    # Signing in again works.
+    await browser.get("/login")
+    back = await browser.post(
+        "/login", {"email": "ada@example.org", "password": "correct horse battery staple"}
+    )
+    assert back.status_code == 303
+    assert "Sign out" in (await browser.get("/")).text
+    assert "Sign out" not in (await other_browser.get("/")).text
+
+
+async def test_signing_out_everywhere_needs_a_session_and_a_form_token(
+    browser: Browser,
+) -> None:
+    await browser.get("/login")  # a page with a form, for its token
+    signed_out = await browser.post("/logout/everywhere")
+    assert signed_out.status_code == 303
+    assert signed_out.headers["location"].startswith("/login")
+    await browser.sign_up("ada")
+    forged = await browser.post("/logout/everywhere", {"csrf_token": "forged"})
+    assert forged.status_code == 403
+    assert "Sign out" in (await browser.get("/")).text
 
 
 async def test_pagination_links(browser: Browser) -> None:

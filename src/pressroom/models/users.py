@@ -36,6 +36,9 @@ class User(Base):
     username: Mapped[str] = mapped_column(exact_string(USERNAME_MAX), unique=True)
     email: Mapped[str] = mapped_column(exact_string(EMAIL_MAX), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
+    # Raised by "sign out everywhere": a token carries the generation it was issued in, and
+    # one from an earlier generation signs nobody in.
+    token_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     bio: Mapped[str | None] = mapped_column(Text)
     image: Mapped[str | None] = mapped_column(String(IMAGE_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utc_now)

@@ -96,6 +96,7 @@ def _users(session: Session, size: int, include_secrets: bool) -> Iterator[list[
         User.created_at,
         User.updated_at,
         User.password_hash,
+        User.token_generation,
     ).order_by(User.id)
     for rows in _pages(session, query, lambda last: User.id > last.id, size):
         records = []
@@ -111,6 +112,8 @@ def _users(session: Session, size: int, include_secrets: bool) -> Iterator[list[
             }
             if include_secrets:
                 record["passwordHash"] = row.password_hash
+                if row.token_generation:
+                    record["tokenGeneration"] = row.token_generation
             records.append(record)
         yield records
 

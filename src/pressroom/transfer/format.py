@@ -16,6 +16,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Discriminator,
+    Field,
     StringConstraints,
     Tag,
     TypeAdapter,
@@ -27,6 +28,7 @@ from pressroom.api.fields import NoControlCharacters
 from pressroom.articles.schemas import BODY_MAX, distinct_tags
 from pressroom.comments.schemas import COMMENT_MAX
 from pressroom.kit.clock import in_utc
+from pressroom.kit.pagination import INTEGER_MAX
 from pressroom.kit.slugs import RESERVED as RESERVED_SLUGS
 from pressroom.models.articles import DESCRIPTION_MAX, SLUG_MAX, TITLE_MAX
 from pressroom.models.tags import TAG_MAX
@@ -89,6 +91,7 @@ Email = Annotated[UserEmail, AfterValidator(normalize_email)]
 Bio = Annotated[str, StringConstraints(max_length=BIO_MAX), NoControlCharacters]
 Image = Annotated[str, StringConstraints(max_length=IMAGE_MAX), NoControlCharacters]
 PasswordHash = Annotated[str, _key(PASSWORD_HASH_MAX), NoControlCharacters]
+TokenGeneration = Annotated[int, Field(ge=0, le=INTEGER_MAX, strict=True)]
 Title = Annotated[str, _key(TITLE_MAX), NoControlCharacters]
 Description = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX), NoControlCharacters]
 Body = Annotated[str, _key(BODY_MAX), NoControlCharacters]
@@ -119,6 +122,9 @@ class UserRecord(_Record):
     createdAt: Timestamp | None = None
     updatedAt: Timestamp | None = None
     passwordHash: PasswordHash | None = None
+    # How often the user signed out everywhere: their tokens of earlier generations stay
+    # void in the database the file is imported into.
+    tokenGeneration: TokenGeneration = 0
 
 
 class TagRecord(_Record):

@@ -119,6 +119,7 @@ class Loader:
                     "username": record.username,
                     "email": record.email,
                     "password_hash": record.passwordHash or UNUSABLE_PASSWORD,
+                    "token_generation": record.tokenGeneration,
                     "bio": record.bio,
                     "image": record.image,
                     "created_at": created_at,

@@ -47,8 +47,11 @@ async def user_for_token(token: str, tokens: TokenIssuer, session: AsyncSession)
     """The user a token names, or None when it is invalid, expired or void."""
     claims = tokens.read(token)
     user = await repository.get_by_id(session, claims.user_id) if claims is not None else None
-    # A deleted user's token names nobody; one issued before a password change is void.
-    if claims is None or user is None or not tokens.accepts(claims, user.password_hash):
+    # A deleted user's token names nobody; one issued before a password change, or before
+    # they signed out everywhere, is void.
+    if claims is None or user is None:
+        return None
+    if not tokens.accepts(claims, user.password_hash, user.token_generation):
         return None
     return user
 
@@ -79,8 +82,8 @@ async def _reader_id(token: str, tokens: TokenIssuer, connection: AsyncConnectio
     """The id of the user the token names, checked as :func:`user_for_token` checks it."""
     claims = tokens.read(token)
     if claims is not None:
-        password_hash = await repository.password_hash_of(connection, claims.user_id)
-        if password_hash is not None and tokens.accepts(claims, password_hash):
+        holder = await repository.token_check_of(connection, claims.user_id)
+        if holder is not None and tokens.accepts(claims, *holder):
             return claims.user_id
     raise Unauthorized("token", "is invalid")
 

@@ -27,7 +27,7 @@ def _response(user: User, tokens: Tokens) -> UserResponse:
     return UserResponse(
         user=UserOut(
             email=user.email,
-            token=tokens.issue(user.id, user.password_hash),
+            token=tokens.issue(user.id, user.password_hash, user.token_generation),
             username=user.username,
             bio=user.bio,
             image=user.image,
@@ -82,3 +82,15 @@ async def update_current_user(
 ) -> UserResponse:
     """Change the signed-in user's settings."""
     return _response(await service.update(session, user, body.user), tokens)
+
+
+@router.delete(
+    "/user/sessions",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=errors(401),
+)
+async def end_every_session(user: CurrentUser, session: DbSession) -> Response:
+    """Sign out everywhere: every token issued to the signed-in user so far stops working,
+    the one sent with this request included. Signing in again gives a new one."""
+    await service.end_every_session(session, user)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -19,15 +19,19 @@ async def get_by_id(session: AsyncSession, user_id: int) -> User | None:
 
 # What a read needs to know of its reader: that they exist, and what their token must
 # match. Columns, not a User: a read has no session to load one into.
-_PASSWORD_HASH_BY_ID = select(User.password_hash).where(User.id == bindparam("user_id"))
+_TOKEN_CHECK_BY_ID = select(User.password_hash, User.token_generation).where(
+    User.id == bindparam("user_id")
+)
 _ID_BY_USERNAME = select(User.id, User.username).where(
     User.username == bindparam("username", type_=User.username.type)
 )
 
 
-async def password_hash_of(reads: Reads, user_id: int) -> str | None:
-    """The user's password hash, to check a token against; None if there is no such user."""
-    return (await read_rows(reads, _PASSWORD_HASH_BY_ID, {"user_id": user_id})).scalar()
+async def token_check_of(reads: Reads, user_id: int) -> Row[str, int] | None:
+    """The user's password hash and token generation, to check a token against; None if
+    there is no such user."""
+    found = await read_rows(reads, _TOKEN_CHECK_BY_ID, {"user_id": user_id})
+    return found.one_or_none()
 
 
 async def id_and_username(reads: Reads, username: str) -> Row[int, str] | None:

@@ -22,6 +22,9 @@ from pressroom.kit.clock import utc_now
 ALGORITHM = "HS256"
 _MARK_CLAIM = "pwd"
 _MARK_LENGTH = 16
+# Absent until the user first signs out everywhere: generation 0, as every token issued
+# before there were generations.
+_GENERATION_CLAIM = "gen"
 _hasher = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory profile
 
 
@@ -71,12 +74,14 @@ async def verify_password(password: str, password_hash: str | None) -> bool:
 class TokenClaims:
     user_id: int
     password_mark: str
+    generation: int  # of the user's tokens (``User.token_generation``) when it was issued
 
 
 @dataclass(frozen=True)
 class TokenIssuer:
-    """Signs and reads login tokens: HS256 only, with an expiry, and a mark of the password
-    they were issued under, so that changing the password ends every older token."""
+    """Signs and reads login tokens: HS256 only, with an expiry, a mark of the password they
+    were issued under (changing the password ends every older token) and the generation of
+    the user's tokens (signing out everywhere ends every older token too)."""
 
     secret: str
     ttl: timedelta
@@ -87,14 +92,16 @@ class TokenIssuer:
         digest = hmac.new(self.secret.encode(), password_hash.encode(), hashlib.sha256)
         return digest.hexdigest()[:_MARK_LENGTH]
 
-    def issue(self, user_id: int, password_hash: str) -> str:
+    def issue(self, user_id: int, password_hash: str, generation: int) -> str:
         now = utc_now()
-        claims = {
+        claims: dict[str, object] = {
             "sub": str(user_id),
             "iat": now,
             "exp": now + self.ttl,
             _MARK_CLAIM: self.password_mark(password_hash),
         }
+        if generation:
+            claims[_GENERATION_CLAIM] = generation
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
 
     def read(self, token: str) -> TokenClaims | None:
@@ -111,9 +118,12 @@ class TokenIssuer:
             return None
         return verified.claims
 
-    def accepts(self, claims: TokenClaims, password_hash: str) -> bool:
-        """Whether the token was issued under the user's current password."""
-        return hmac.compare_digest(claims.password_mark, self.password_mark(password_hash))
+    def accepts(self, claims: TokenClaims, password_hash: str, generation: int) -> bool:
+        """Whether the token was issued under the user's current password, since they last
+        signed out everywhere."""
+        return claims.generation == generation and hmac.compare_digest(
+            claims.password_mark, self.password_mark(password_hash)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,5 +148,8 @@ def _verified(secret: str, token: str) -> _VerifiedToken:
         algorithms=[ALGORITHM],
         options={"require": ["sub", "exp", "iat", _MARK_CLAIM]},
     )
-    user = TokenClaims(int(claims["sub"]), str(claims[_MARK_CLAIM]))
+    generation = claims.get(_GENERATION_CLAIM, 0)
+    if type(generation) is not int:
+        raise ValueError("the token's generation is not a whole number")
+    user = TokenClaims(int(claims["sub"]), str(claims[_MARK_CLAIM]), generation)
     return _VerifiedToken(user, float(claims["exp"]))

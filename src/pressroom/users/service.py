@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update as update_rows
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -102,3 +103,16 @@ async def update(session: AsyncSession, user: User, data: UpdateUser) -> User:
             setattr(user, field, changes[field] or None)
     await _flush_or_conflict(session)
     return user
+
+
+async def end_every_session(session: AsyncSession, user: User) -> None:
+    """Sign ``user`` out everywhere: every token issued to them so far stops working.
+
+    The generation is raised in the database, not read and written back, so two of these at
+    once both count; the loaded ``user`` is brought up to date with it.
+    """
+    await session.execute(
+        update_rows(User)
+        .where(User.id == user.id)
+        .values(token_generation=User.token_generation + 1)
+    )

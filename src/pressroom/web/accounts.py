@@ -102,6 +102,15 @@ async def sign_out() -> Response:
     return response
 
 
+@router.post("/logout/everywhere")
+async def sign_out_everywhere(session: DbSession, viewer: Author) -> Response:
+    """End every session of the reader: every browser and app, this one included."""
+    await users.end_every_session(session, viewer)
+    response = see_other("/login")
+    end_session(response)
+    return response
+
+
 def _settings_values(viewer: Author) -> dict[str, str]:
     return {
         "username": viewer.username,

@@ -43,7 +43,7 @@ def start_session(request: Request, response: Response, user: User) -> None:
     tokens: TokenIssuer = request.app.state.tokens
     response.set_cookie(
         SESSION_COOKIE,
-        tokens.issue(user.id, user.password_hash),
+        tokens.issue(user.id, user.password_hash, user.token_generation),
         max_age=int(tokens.ttl.total_seconds()),
         httponly=True,
         samesite="lax",
