@@ -235,6 +235,43 @@ def count_scheduled(session: Session, times: Iterable[datetime | None]) -> None:
         )
 
 
+def withdraw(session: Session, releases: Iterable[Release]) -> None:
+    """Take articles about to be deleted out of the counts (bulk work, such as deleting an
+    account): one statement for the site, one for the hours and one for the tags, whatever
+    their number, in the order every writer locks them."""
+    site, per_hour, per_tag = 0, Counter[datetime](), Counter[int]()
+    for release in releases:
+        moved, tags = _changes(release, NOTHING)
+        site += moved
+        per_tag.update({change["tag_id"]: change["by"] for change in tags})
+        for change in _hours_changed(release, NOTHING):
+            per_hour[change["hour"]] += change["articles"]
+    if site:
+        session.execute(_site_moved, {"by": site})
+    if per_hour:
+        statement = insert_or_add(HOURS, session.get_bind().dialect.name, "articles")
+        session.execute(
+            statement, [{"hour": h, "articles": n} for h, n in sorted(per_hour.items())]
+        )
+    if per_tag:
+        session.execute(_tag_moved, [{"tag_id": t, "by": n} for t, n in sorted(per_tag.items())])
+
+
+_favorite_withdrawn = (
+    update(ARTICLES)
+    .where(ARTICLES.c.id == bindparam("article_id", type_=Integer))
+    .values(favorites_count=ARTICLES.c.favorites_count - 1, updated_at=ARTICLES.c.updated_at)
+)
+
+
+def withdraw_favorites(session: Session, article_ids: Iterable[int]) -> None:
+    """One favorite fewer on each of ``article_ids``, for favorites about to be deleted in
+    bulk, on articles this transaction has locked; in id order, as every writer locks."""
+    rows = [{"article_id": article_id} for article_id in sorted(article_ids)]
+    if rows:
+        session.execute(_favorite_withdrawn, rows)
+
+
 async def tag_ids_of(session: AsyncSession, article_id: int) -> list[int]:
     rows = await session.scalars(
         select(article_tags.c.tag_id).where(article_tags.c.article_id == article_id)

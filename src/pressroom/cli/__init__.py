@@ -6,6 +6,7 @@ import logging
 
 import typer
 
+from pressroom.cli.accounts import user_app
 from pressroom.cli.content import publish, purge, recount, seed, stats
 from pressroom.cli.db import db_app
 from pressroom.cli.serve import serve
@@ -20,6 +21,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
 app.command()(serve)
 app.command()(seed)
 app.command()(publish)

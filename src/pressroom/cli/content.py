@@ -51,12 +51,12 @@ def stdin_is_terminal() -> bool:
     return sys.stdin.isatty()
 
 
-def _fail(message: str, code: int) -> typer.Exit:
+def fail(message: str, code: int) -> typer.Exit:
     err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
-def _print_json(payload: dict[str, Any]) -> None:
+def print_json(payload: dict[str, Any]) -> None:
     typer.echo(json.dumps(payload, sort_keys=True))
 
 
@@ -66,7 +66,7 @@ def _parsed(value: str | None, parse: Callable[[str], Any], option: str) -> Any:
     try:
         return parse(value)
     except ValueError as exc:
-        raise _fail(f"{option}: {exc}", USAGE_ERROR) from None
+        raise fail(f"{option}: {exc}", USAGE_ERROR) from None
 
 
 def seed(
@@ -110,9 +110,9 @@ def seed(
             with transaction(factory) as session:
                 result = seed_rows(session, plan, progress)
         except SeedError as exc:
-            raise _fail(str(exc), USAGE_ERROR) from None
+            raise fail(str(exc), USAGE_ERROR) from None
     if as_json:
-        _print_json(result.counts)
+        print_json(result.counts)
     elif out.is_terminal:
         written = ", ".join(f"{count:,} {table}" for table, count in result.counts.items())
         out.print(
@@ -140,7 +140,7 @@ def _draft_filter(
                 updated_before=updated_before,
             )
         except UnknownName as exc:
-            raise _fail(str(exc), USAGE_ERROR) from None
+            raise fail(str(exc), USAGE_ERROR) from None
 
 
 def _confirm_and_apply(
@@ -161,7 +161,7 @@ def _confirm_and_apply(
     if matching and not options.dry_run:
         if not options.yes:
             if not stdin_is_terminal():
-                raise _fail(
+                raise fail(
                     f"{verb} {matching} drafts needs confirmation and there is no terminal "
                     "to ask on: pass --yes",
                     REFUSED,
@@ -177,7 +177,7 @@ def _confirm_and_apply(
 def _report(verb: str, matching: int, changed: int, options: _Choices) -> None:
     past = {"publish": "published", "purge": "purged"}[verb]
     if options.as_json:
-        _print_json({"matching": matching, past: changed, "dry_run": options.dry_run})
+        print_json({"matching": matching, past: changed, "dry_run": options.dry_run})
     elif not out.is_terminal:
         typer.echo(matching if options.dry_run else changed)
     elif options.dry_run:
@@ -199,7 +199,7 @@ def publish(
 ) -> None:
     """Publish matching drafts now, in one statement (editors of an older copy get a 409)."""
     if not drafts:
-        raise _fail("say what to publish: --drafts", USAGE_ERROR)
+        raise fail("say what to publish: --drafts", USAGE_ERROR)
     created_before = _parsed(before, maintenance.parse_moment, "--before")
     with open_database() as factory:
         selection = _draft_filter(factory, author, tag, created_before=created_before)
@@ -219,7 +219,7 @@ def purge(
 ) -> None:
     """Delete stale drafts, with their comments, favorites and tag links, in one statement."""
     if drafts_older_than is None:
-        raise _fail("say which drafts to purge: --drafts-older-than 90d", USAGE_ERROR)
+        raise fail("say which drafts to purge: --drafts-older-than 90d", USAGE_ERROR)
     cutoff = _parsed(drafts_older_than, maintenance.parse_cutoff, "--drafts-older-than")
     with open_database() as factory:
         selection = _draft_filter(factory, author, None, updated_before=cutoff)
@@ -247,7 +247,7 @@ def recount(
         "words": fixed.words,
     }
     if as_json:
-        _print_json(figures)
+        print_json(figures)
     elif not out.is_terminal:
         typer.echo(fixed.total)
     elif fixed.total:
@@ -281,7 +281,7 @@ def stats(
     with open_database() as factory, transaction(factory) as session:
         figures = statistics.collect(session)
     if as_json:
-        _print_json(figures.as_dict())
+        print_json(figures.as_dict())
     elif out.is_terminal:
         for table in _stats_tables(figures):
             out.print(table)

@@ -55,9 +55,14 @@ def resolve_jwt_secret(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+def new_password_hash(password: str) -> str:
+    """Argon2id with a fresh salt: it takes tens of milliseconds on purpose."""
+    return _hasher.hash(password)
+
+
 async def hash_password(password: str) -> str:
-    """Argon2id, off the event loop: hashing takes tens of milliseconds on purpose."""
-    return await asyncio.to_thread(_hasher.hash, password)
+    """:func:`new_password_hash`, off the event loop."""
+    return await asyncio.to_thread(new_password_hash, password)
 
 
 async def verify_password(password: str, password_hash: str | None) -> bool:

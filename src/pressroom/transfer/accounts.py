@@ -1,0 +1,154 @@
+"""The operator's work on one account: a new password, signing out everywhere, deleting it.
+
+The site has no administrators: whoever runs pressroom does this from the command line,
+for a reader who forgot their password (there is no e-mail to send a reset link with),
+a lost phone, or a spammer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import ColumnElement, Table, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from pressroom.articles import counters
+from pressroom.articles.counters import Release
+from pressroom.kit.clock import utc_now
+from pressroom.models import Article, Comment, FailedSignIn, User, article_tags, favorites, follows
+
+
+class UnknownUser(LookupError):
+    """No user has the username given."""
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    username: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What an account holds: all of it goes with the account."""
+
+    published: int
+    scheduled: int
+    drafts: int
+    comments: int  # written by the user, on any article
+    favorites: int  # given by the user
+    following: int
+    followers: int
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def find(session: Session, username: str) -> Account:
+    """The account called ``username`` (as spelled), or UnknownUser."""
+    found = session.execute(
+        select(User.id, User.username, User.email).where(User.username == username)
+    ).one_or_none()
+    if found is None:
+        raise UnknownUser(f"no user is called {username!r}")
+    return Account(*found)
+
+
+def _count(
+    rows: type[Article] | type[Comment] | Table, *conditions: ColumnElement[bool]
+) -> ColumnElement[int]:
+    return select(func.count()).select_from(rows).where(*conditions).scalar_subquery()
+
+
+def holdings(session: Session, user_id: int) -> Holdings:
+    """Count what the account holds, in one statement."""
+    now = utc_now()
+    own = Article.author_id == user_id
+    figures = session.execute(
+        select(
+            _count(Article, own, Article.published_at <= now),
+            _count(Article, own, Article.published_at > now),
+            _count(Article, own, Article.published_at.is_(None)),
+            _count(Comment, Comment.author_id == user_id),
+            _count(favorites, favorites.c.user_id == user_id),
+            _count(follows, follows.c.follower_id == user_id),
+            _count(follows, follows.c.followee_id == user_id),
+        )
+    ).one()
+    return Holdings(*(int(figure) for figure in figures))
+
+
+def set_password(session: Session, account: Account, password_hash: str) -> None:
+    """Give the user a new password (already hashed). Every token issued under the old one
+    stops working, and the failed sign-ins counted against the account are forgotten, so
+    the new password works at once."""
+    session.execute(
+        update(User)
+        .where(User.id == account.id)
+        .values(password_hash=password_hash)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(delete(FailedSignIn).where(FailedSignIn.account == account.email))
+
+
+def sign_out_everywhere(session: Session, account: Account) -> None:
+    """End every session of the user: every token issued to them so far stops working."""
+    session.execute(
+        update(User)
+        .where(User.id == account.id)
+        .values(token_generation=User.token_generation + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def delete_account(session: Session, account: Account) -> Holdings:
+    """Delete the user and all they hold: the database cascades to their articles (with
+    the comments, favorites and tag links on them), comments, favorites and follows.
+
+    The maintained counts move in the same transaction, and locks are taken in the order
+    every writer takes them (articles, then the site's total, the hours, the tags):
+
+    - The user's row first: nothing of theirs can be added while this runs, since a new
+      favorite, comment or article would need it for its foreign key.
+    - Their own articles, whose part of the released counts is taken out.
+    - The articles they favorited; their favorites are read again once those are locked
+      (one removed meanwhile has moved its count itself), and each count goes down by one.
+
+    Returns what went, counted once the user's row is locked; UnknownUser if the account
+    is gone already.
+    """
+    locked = select(User.id).where(User.id == account.id).with_for_update()
+    if session.scalar(locked) is None:
+        raise UnknownUser(f"{account.username!r} is deleted already")
+    held = holdings(session, account.id)
+    own = session.execute(
+        select(Article.id, Article.published_at)
+        .where(Article.author_id == account.id)
+        .order_by(Article.id)
+        .with_for_update()
+    ).all()
+    released = {article_id: at for article_id, at in own if at is not None}
+    tags_of: dict[int, set[int]] = {article_id: set() for article_id in released}
+    links = select(article_tags.c.article_id, article_tags.c.tag_id).where(
+        article_tags.c.article_id.in_(select(Article.id).where(Article.author_id == account.id))
+    )
+    for article_id, tag_id in session.execute(links):
+        if article_id in tags_of:
+            tags_of[article_id].add(tag_id)
+    counters.withdraw(session, (Release.of(at, tags_of[key]) for key, at in released.items()))
+
+    given = favorites.c.user_id == account.id
+    favorited = session.scalars(
+        select(Article.id)
+        .where(Article.id.in_(select(favorites.c.article_id).where(given)))
+        .where(Article.author_id != account.id)
+        .order_by(Article.id)
+        .with_for_update()
+    ).all()
+    still_favorited = session.scalars(select(favorites.c.article_id).where(given).with_for_update())
+    counters.withdraw_favorites(session, set(favorited).intersection(still_favorited))
+    session.execute(
+        delete(User).where(User.id == account.id).execution_options(synchronize_session=False)
+    )
+    return held
