@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 import httpx
 
+from tests.api.conftest import PASSWORD
 from tests.web.conftest import Browser
 
 
@@ -446,6 +447,63 @@ async def test_signing_out_everywhere_needs_a_session_and_a_form_token(
     forged = await browser.post("/logout/everywhere", {"csrf_token": "forged"})
     assert forged.status_code == 403
     assert "Sign out" in (await browser.get("/")).text
+
+
+async def test_deleting_ones_account_takes_a_password_and_everything_with_it(
+    browser: Browser, other_browser: Browser
+) -> None:
+    await other_browser.sign_up("bo")
+    bos = await other_browser.write("Bo writes")
+    await browser.sign_up("ada")
+    await browser.write("Ada writes", tagList="goodbyes")
+    await browser.write("Ada drafts", action="draft")
+    await browser.get(f"/article/{bos}")
+    await browser.post(f"/article/{bos}/comments", {"body": "A comment by Ada"})
+    await browser.post(f"/article/{bos}/favorite", {"next": f"/article/{bos}"})
+    await other_browser.get("/@ada")
+    await other_browser.post("/@ada/follow", {"next": "/@ada"})
+
+    settings = await browser.get("/settings")
+    assert 'href="/settings/delete"' in settings.text
+    confirm = await browser.get("/settings/delete")
+    assert confirm.status_code == 200
+    assert "1 published, 0 scheduled and 1 draft articles" in confirm.text
+    assert "1 comment you wrote and 1 favorite you gave" in confirm.text
+    assert "your 1 follower" in confirm.text
+
+    wrong = await browser.post("/settings/delete", {"password": "not my password"})
+    assert wrong.status_code == 401
+    assert 'id="password-error">is wrong' in wrong.text
+    assert (await browser.get("/@ada")).status_code == 200
+
+    deleted = await browser.post("/settings/delete", {"password": PASSWORD})
+    assert deleted.status_code == 303
+    assert deleted.headers["location"] == "/?account=deleted"
+    home = await browser.get("/?account=deleted")
+    assert "Your account is deleted" in home.text
+    assert "Sign out" not in home.text
+    assert (await browser.get("/@ada")).status_code == 404
+    assert "Ada writes" not in (await browser.get("/tags/goodbyes")).text
+    assert "Ada writes" not in (await browser.get("/")).text
+    bos_page = await other_browser.get(f"/article/{bos}")
+    assert "A comment by Ada" not in bos_page.text
+    assert "Bo writes" in bos_page.text
+    assert "Sign out" in bos_page.text
+
+
+async def test_a_stolen_session_cannot_guess_the_password_to_delete_the_account(
+    browser: Browser,
+) -> None:
+    await browser.sign_up("ada")
+    await browser.get("/settings/delete")
+    for _ in range(5):
+        guess = await browser.post("/settings/delete", {"password": "guess"})
+        assert guess.status_code == 401
+    throttled = await browser.post("/settings/delete", {"password": PASSWORD})
+    assert throttled.status_code == 429
+    assert "Too many failed sign-ins" in throttled.text
+    assert int(throttled.headers["retry-after"]) > 0
+    assert (await browser.get("/@ada")).status_code == 200
 
 
 async def test_pagination_links(browser: Browser) -> None:

@@ -6,10 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.db.deps import DbSession, ReadSession
 from pressroom.errors import Conflict, TooManyRequests
+from pressroom.models import User
 from pressroom.models.users import normalize_email
+from pressroom.transfer import accounts
 from pressroom.users import service as users
 from pressroom.users import throttle
 from pressroom.users.schemas import LoginUser, NewUser, UpdateUser
@@ -144,4 +147,53 @@ async def update_settings(request: Request, session: DbSession, viewer: Author) 
     response = see_other("/settings?saved=1")
     # A new password ends every older session; this browser gets a new one.
     start_session(request, response, user)
+    return response
+
+
+def _account_of(viewer: User) -> accounts.Account:
+    return accounts.Account(viewer.id, viewer.username, viewer.email)
+
+
+async def _deletion_form(
+    request: Request, session: AsyncSession, viewer: User, form: Form[Any], status_code: int = 200
+) -> HTMLResponse:
+    held = await session.run_sync(accounts.holdings, viewer.id)
+    context = {"form": form, "held": held}
+    return render(request, "delete_account.html", context, status_code=status_code)
+
+
+@router.get("/settings/delete", response_class=HTMLResponse)
+async def confirm_account_deletion(
+    request: Request, session: DbSession, viewer: Author
+) -> HTMLResponse:
+    """What goes with the account, and the password to confirm it."""
+    return await _deletion_form(request, session, viewer, Form({}))
+
+
+@router.post("/settings/delete", response_class=HTMLResponse)
+async def delete_account(
+    request: Request, reads: ReadSession, session: DbSession, viewer: Author
+) -> Response:
+    """Delete the reader's account and all it holds, once their password confirms it: a
+    session left open on a shared computer is not enough. A wrong password counts as a
+    failed sign-in, with the same limits."""
+    password = (await posted(request, "password"))["password"]
+    form: Form[Any] = Form({})
+    attempt = throttle.Attempt.of(viewer.email, request.client.host if request.client else None)
+    limits = throttle.Limits.of(request.app.state.settings)
+    try:
+        confirmed = await users.sign_in(reads, session, limits, attempt, password)
+    except TooManyRequests as throttled:
+        await reads.close()  # before the page's own read: one connection at a time
+        form.refuse(throttled)
+        refused = await _deletion_form(request, session, viewer, form, 429)
+        refused.headers.update(throttled.headers())
+        return refused
+    if confirmed is None or confirmed.id != viewer.id:
+        # Committed with the request: the failure counts against the limits.
+        form.errors["password"] = ["is wrong"]
+        return await _deletion_form(request, session, viewer, form, 401)
+    await session.run_sync(accounts.delete_account, _account_of(viewer))
+    response = see_other("/?account=deleted")
+    end_session(response)
     return response
