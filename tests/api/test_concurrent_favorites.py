@@ -1,5 +1,6 @@
-"""Favorites, follows and comments under real concurrency: fifty readers at once, through
-the real app, each request committing on a connection of its own.
+"""Favorites, follows and comments under real concurrency (and an account deleted amid
+them): fifty readers at once, through the real app, each request committing on a
+connection of its own.
 
 Every reader favorites and unfavorites one article (and follows and unfollows its author)
 in a random order, and sends its first change twice at the same moment. Afterwards the
@@ -18,11 +19,16 @@ from collections.abc import Awaitable, Callable
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.orm import Session
 
+from pressroom.db.engine import create_sync_engine
 from pressroom.models import User, favorites, follows
+from pressroom.transfer import accounts
 from tests.api.conftest import LIVE_PREFIX, Account, register
 from tests.api.test_articles import create
+from tests.conftest import settings_for
 from tests.counts import wrong_counts_async
+from tests.databases import ScratchDatabase
 
 READERS = 50
 CHANGES_EACH = 6
@@ -142,3 +148,56 @@ async def test_concurrent_comments_are_all_kept(live: httpx.AsyncClient) -> None
     comments = (await live.get(f"/api/articles/{slug}/comments")).json()["comments"]
     assert len(comments) == READERS * 4
     assert len({comment["id"] for comment in comments}) == READERS * 4
+
+
+async def test_deleting_an_account_amid_favorites_keeps_every_count_exact(
+    live: httpx.AsyncClient, async_engine: AsyncEngine, database: ScratchDatabase
+) -> None:
+    """The operator deletes a reader (``pressroom user delete``, on the sync engine) while
+    everyone favorites and unfavorites her articles and the ones she favorited, and she
+    does too."""
+    tag = f"x{id(live) % 10000}"
+    author = await register(live, f"{LIVE_PREFIX}author{tag}")
+    leaving = await register(live, f"{LIVE_PREFIX}leaving{tag}")
+    theirs = [
+        (await create(live, author, title=f"Kept {n}", tagList=["kept"]))["slug"] for n in range(3)
+    ]
+    hers = [
+        (await create(live, leaving, title=f"Gone {n}", tagList=["kept", "gone"]))["slug"]
+        for n in range(2)
+    ]
+    for slug in theirs:
+        await live.post(f"/api/articles/{slug}/favorite", headers=leaving.auth)
+    readers = (await _readers(live, "del"))[:20]
+    plans: list[list[Request]] = []
+    for n, reader in enumerate([*readers, leaving]):
+        plan, _ = _toggling(
+            live, [reader], f"/api/articles/{(theirs + hers)[n % 5]}/favorite", seed=n
+        )
+        plans.extend(plan)
+
+    engine = create_sync_engine(settings_for(database))
+
+    def delete_her() -> None:
+        with Session(engine) as session, session.begin():
+            accounts.delete_account(session, accounts.find(session, leaving.username))
+
+    try:
+        deleting = asyncio.create_task(asyncio.to_thread(delete_her))
+        statuses = await _run_everyone(plans)
+        await deleting
+    finally:
+        engine.dispose()
+
+    # Her own requests stop at 401 once she is gone, favorites of her articles at 404.
+    assert set(statuses) <= {200, 401, 404}, statuses
+    async with async_engine.connect() as connection:
+        assert (
+            await connection.scalar(
+                select(func.count()).select_from(User).where(User.username == leaving.username)
+            )
+            == 0
+        )
+        assert await wrong_counts_async(connection) == []
+    for slug in theirs:
+        assert (await live.get(f"/api/articles/{slug}")).status_code == 200
