@@ -71,7 +71,10 @@ async def test_a_blank_body_is_422(client: httpx.AsyncClient, alice: Account, bl
         assert response.status_code == 422, response.text
         assert response.json() == {"errors": {"body": ["can't be blank"]}}
     assert await _snapshot(client, alice) == before
-    assert (await client.get(f"/api/articles/{slug}/comments")).json() == {"comments": []}
+    assert (await client.get(f"/api/articles/{slug}/comments")).json() == {
+        "comments": [],
+        "commentsCount": 0,
+    }
 
 
 async def test_a_body_keeps_its_surrounding_white_space(
@@ -137,7 +140,10 @@ async def test_bad_comments(client: httpx.AsyncClient, alice: Account, value: ob
             f"/api/articles/{slug}/comments", headers=alice.auth, json={"comment": {"body": value}}
         )
     )
-    assert (await client.get(f"/api/articles/{slug}/comments")).json() == {"comments": []}
+    assert (await client.get(f"/api/articles/{slug}/comments")).json() == {
+        "comments": [],
+        "commentsCount": 0,
+    }
 
 
 @pytest.mark.parametrize(

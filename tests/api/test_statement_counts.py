@@ -87,6 +87,12 @@ async def test_single_article_and_comments_cost_the_same_for_1_and_50(
         assert await _statements(
             sql, client, "GET", f"/api/articles/{small}/comments", headers=headers
         ) == await _statements(sql, client, "GET", f"/api/articles/{big}/comments", headers=headers)
+        # A page of comments is one statement too, its total included, whatever its size.
+        for page in ("?limit=1", "?limit=50", "?limit=10&offset=45", "?offset=500"):
+            path = f"/api/articles/{big}/comments{page}"
+            assert await _statements(sql, client, "GET", path, headers=headers) == (
+                1 if not headers else 2
+            ), page
 
 
 async def test_a_profile_is_one_statement(

@@ -7,7 +7,9 @@ import re
 from collections.abc import Callable
 
 import httpx
+import pytest
 
+from pressroom.web import reading, writing
 from tests.api.conftest import PASSWORD
 from tests.web.conftest import Browser
 
@@ -342,6 +344,44 @@ async def test_comments_can_be_added_refused_and_deleted(
     removed = await other_browser.post(f"/article/{slug}/comments/{comment_id}/delete")
     assert removed.status_code == 303
     assert "0 comments" in (await other_browser.get(f"/article/{slug}")).text
+
+
+async def test_comments_come_a_page_at_a_time(
+    browser: Browser, other_browser: Browser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for module in (reading, writing):
+        monkeypatch.setattr(module, "COMMENTS_PER_PAGE", 2)
+    await browser.sign_up("ada")
+    slug = await browser.write("Much discussed")
+    await other_browser.sign_up("bob")
+    await other_browser.get(f"/article/{slug}")
+    locations = []
+    for n in range(5):
+        posted = await other_browser.post(f"/article/{slug}/comments", {"body": f"Remark {n}"})
+        assert posted.status_code == 303
+        locations.append(posted.headers["location"].split("#")[0])
+    # Each new comment is shown where it lands: on the last page.
+    assert locations == [
+        f"/article/{slug}",
+        f"/article/{slug}",
+        f"/article/{slug}?page=2",
+        f"/article/{slug}?page=2",
+        f"/article/{slug}?page=3",
+    ]
+    first = await browser.get(f"/article/{slug}")
+    assert "5 comments" in first.text
+    assert "Remark 0" in first.text
+    assert "Remark 1" in first.text
+    assert "Remark 2" not in first.text
+    assert "Page 1 of 3" in first.text
+    assert f'href="/article/{slug}?page=2"' in first.text
+    last = await browser.get(f"/article/{slug}?page=3")
+    assert "Remark 4" in last.text
+    assert "Remark 3" not in last.text
+    past = await browser.get(f"/article/{slug}?page=9")
+    assert past.status_code == 303
+    assert past.headers["location"] == f"/article/{slug}?page=3"
+    assert (await browser.get(f"/article/{slug}?page=0")).status_code == 422
 
 
 async def test_favorites_and_follows_toggle_and_count(

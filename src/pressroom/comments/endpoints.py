@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
 
 from pressroom.api import API_PREFIX
 from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
 from pressroom.api.fields import IdInPath, TextInPath
 from pressroom.api.responses import json_body
+from pressroom.articles.schemas import PAGE_MAX
 from pressroom.comments import service
+from pressroom.comments.repository import Window
 from pressroom.comments.schemas import CommentResponse, CommentsResponse, NewCommentRequest
 from pressroom.db.deps import DbSession
+from pressroom.kit.pagination import INTEGER_MAX
 from pressroom.users.deps import CurrentUser, reading
 
 router = APIRouter(prefix=API_PREFIX, tags=["comments"])
+
+DEFAULT_PAGE = 20  # as for articles
 
 
 @router.get(
@@ -22,11 +29,25 @@ router = APIRouter(prefix=API_PREFIX, tags=["comments"])
     responses=errors(401, 404),
     openapi_extra=SIGNED_IN_OR_NOT,
 )
-async def list_comments(slug: TextInPath, request: Request) -> Response:
-    """An article's comments, oldest first."""
+async def list_comments(
+    slug: TextInPath,
+    request: Request,
+    limit: Annotated[
+        int | None,
+        Query(ge=1, le=PAGE_MAX, description="Page size; without it or `offset`, every comment."),
+    ] = None,
+    offset: Annotated[
+        int | None, Query(ge=0, le=INTEGER_MAX, description="Comments to skip.")
+    ] = None,
+) -> Response:
+    """An article's comments, oldest first: all of them, or a page with ``limit`` and
+    ``offset``. ``commentsCount`` is the article's total either way."""
+    window = None
+    if limit is not None or offset is not None:
+        window = Window(limit or DEFAULT_PAGE, offset or 0)
     async with reading(request) as reader:
-        comments = await service.list_comments(reader.connection, slug, reader.viewer_id)
-    return json_body({"comments": comments})
+        page = await service.list_comments(reader.connection, slug, reader.viewer_id, window)
+    return json_body({"comments": page.comments, "commentsCount": page.total})
 
 
 @router.post(

@@ -36,3 +36,4 @@ class CommentResponse(BaseModel):
 
 class CommentsResponse(BaseModel):
     comments: list[CommentOut]
+    commentsCount: int  # beside the spec: the article's total, for paging

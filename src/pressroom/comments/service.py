@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.articles import service as articles
 from pressroom.comments import repository
+from pressroom.comments.repository import Window
 from pressroom.comments.schemas import CommentOut
 from pressroom.db.rows import Reads
 from pressroom.errors import Forbidden, NotFound
@@ -20,7 +22,7 @@ from pressroom.profiles.schemas import Profile
 def _comment_of(row: Row[*tuple[Any, ...]]) -> dict[str, Any]:
     """A comment (``CommentOut``) from its row, unpacked by position in the order of
     ``repository.for_article_statement``: by name, each value would cost a lookup."""
-    _, _, comment_id, created_at, updated_at, body, username, bio, image, following = row
+    _, _, _, comment_id, created_at, updated_at, body, username, bio, image, following = row
     return {
         "id": comment_id,
         "createdAt": created_at,
@@ -30,18 +32,26 @@ def _comment_of(row: Row[*tuple[Any, ...]]) -> dict[str, Any]:
     }
 
 
-async def list_comments(reads: Reads, slug: str, viewer_id: int | None) -> list[dict[str, Any]]:
-    """An article's comments in the shape of ``CommentOut``, in one statement for any number
-    (the article's visibility included)."""
-    rows = await repository.list_for_article(reads, slug, viewer_id)
+@dataclass(frozen=True)
+class CommentPage:
+    comments: list[dict[str, Any]]  # in the shape of ``CommentOut``
+    total: int  # the article's comments, on every page
+
+
+async def list_comments(
+    reads: Reads, slug: str, viewer_id: int | None, window: Window | None = None
+) -> CommentPage:
+    """An article's comments (all, or the ``window`` of them), oldest first, in one
+    statement for any number (the article's visibility and the total included)."""
+    rows = await repository.list_for_article(reads, slug, viewer_id, window)
     if not rows:
         raise NotFound("article", "not found")
-    article_author_id, article_published_at, first_comment_id = rows[0][:3]
+    article_author_id, article_published_at, total, first_comment_id = rows[0][:4]
     if not articles.visible_to(article_published_at, article_author_id, viewer_id):
         raise NotFound("article", "not found")
-    if first_comment_id is None:  # no comments: one row of NULL comment columns
-        return []
-    return [_comment_of(row) for row in rows]
+    # No comments (or a page past the last): one row of NULL comment columns.
+    comments = [] if first_comment_id is None else [_comment_of(row) for row in rows]
+    return CommentPage(comments, len(comments) if window is None else int(total))
 
 
 async def add_comment(session: AsyncSession, slug: str, body: str, viewer: User) -> CommentOut:

@@ -12,6 +12,7 @@ from pressroom.api.fields import TEXT_PARAMETER, TextInPath
 from pressroom.articles import service as articles
 from pressroom.articles.listing import ArticleFilter
 from pressroom.comments import service as comments
+from pressroom.comments.repository import Window
 from pressroom.db.deps import DbSession
 from pressroom.errors import NotFound
 from pressroom.models import User
@@ -24,15 +25,20 @@ from pressroom.web.templating import render
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 PAGE_SIZE = 10
+COMMENTS_PER_PAGE = 100  # an article's comments, oldest first
 PAGES_MAX = 10_000
 PageNumber = Annotated[int, Query(ge=1, le=PAGES_MAX)]
 SearchText = Annotated[str, Query(max_length=200, json_schema_extra=TEXT_PARAMETER)]
 
 
-def pages(total: int, page: int) -> dict[str, Any]:
+def last_page(total: int, size: int = PAGE_SIZE) -> int:
+    return max(1, math.ceil(total / size))
+
+
+def pages(total: int, page: int, size: int = PAGE_SIZE) -> dict[str, Any]:
     """What the pagination links need. A page past the last one (a list that shrank since
     its link was made) leads to the last one, rather than to "Page 7 of 2"."""
-    last = max(1, math.ceil(total / PAGE_SIZE))
+    last = last_page(total, size)
     if page > last:
         raise PastTheLastPage(last)
     return {"page": page, "last": last, "total": total}
@@ -71,10 +77,10 @@ async def home(
 
 @router.get("/article/{slug}", response_class=HTMLResponse)
 async def article(
-    request: Request, slug: TextInPath, session: DbSession, viewer: Viewer
+    request: Request, slug: TextInPath, session: DbSession, viewer: Viewer, page: PageNumber = 1
 ) -> HTMLResponse:
-    """One article with its comments."""
-    return await article_page(request, session, viewer, slug)
+    """One article with its comments, a hundred to a page."""
+    return await article_page(request, session, viewer, slug, page=page)
 
 
 async def article_page(
@@ -84,15 +90,20 @@ async def article_page(
     slug: str,
     comment: dict[str, Any] | None = None,
     status_code: int = 200,
+    page: int = 1,
 ) -> HTMLResponse:
-    """The article page, with the comment form as posted when it was refused."""
+    """The article page and a page of its comments, with the comment form as posted when it
+    was refused."""
     shown = await articles.get_article(session, slug, _id(viewer))
+    window = Window(COMMENTS_PER_PAGE, (page - 1) * COMMENTS_PER_PAGE)
+    found = await comments.list_comments(session, slug, _id(viewer), window)
     return render(
         request,
         "article.html",
         {
             "article": shown,
-            "comments": await comments.list_comments(session, slug, _id(viewer)),
+            "comments": found.comments,
+            **pages(found.total, page, COMMENTS_PER_PAGE),
             "comment": comment or {"values": {"body": ""}, "errors": {}},
         },
         status_code=status_code,

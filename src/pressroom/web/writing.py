@@ -14,6 +14,7 @@ from pressroom.articles import service as articles
 from pressroom.articles.rendering import render_markdown_async
 from pressroom.articles.schemas import NewArticle, UpdateArticle
 from pressroom.comments import service as comments
+from pressroom.comments.repository import Window
 from pressroom.comments.schemas import NewComment
 from pressroom.db.deps import DbSession
 from pressroom.errors import Conflict, Invalid
@@ -21,7 +22,14 @@ from pressroom.kit.paths import article_path, author_path
 from pressroom.models.articles import ArticleStatus
 from pressroom.profiles import service as profiles
 from pressroom.web.forms import Form, check, local_path, posted, tag_names
-from pressroom.web.reading import PAGE_SIZE, PageNumber, article_page, pages
+from pressroom.web.reading import (
+    COMMENTS_PER_PAGE,
+    PAGE_SIZE,
+    PageNumber,
+    article_page,
+    last_page,
+    pages,
+)
 from pressroom.web.routing import PageRoute
 from pressroom.web.sessions import Author
 from pressroom.web.templating import render
@@ -225,7 +233,11 @@ async def add_comment(
         shown = {"values": values, "errors": form.errors}
         return await article_page(request, session, viewer, slug, shown, status_code=422)
     comment = await comments.add_comment(session, slug, form.model.body, viewer)
-    return see_other(f"{article_path(slug)}#comment-{comment.id}")
+    # The newest comment is on the last page of them.
+    found = await comments.list_comments(session, slug, viewer.id, Window(1, 0))
+    last = last_page(found.total, COMMENTS_PER_PAGE)
+    on_page = f"?page={last}" if last > 1 else ""
+    return see_other(f"{article_path(slug)}{on_page}#comment-{comment.id}")
 
 
 @router.post("/article/{slug}/comments/{comment_id}/delete")
