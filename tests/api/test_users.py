@@ -125,6 +125,12 @@ async def test_update_user(client: httpx.AsyncClient, alice: Account) -> None:
     assert again.json()["user"]["bio"] == "I write."
 
 
+MIXED_SCRIPTS = (
+    "mixes the letters of different scripts (as Latin and Cyrillic), "
+    "which could pass for another name"
+)
+
+
 @pytest.mark.parametrize(
     ("username", "message"),
     [
@@ -137,6 +143,12 @@ async def test_update_user(client: httpx.AsyncClient, alice: Account) -> None:
         ("tab\there", "contains white space other than spaces"),
         ("new\nline", "contains white space other than spaces"),
         ("no\u00a0break", "contains white space other than spaces"),
+        # "paul" with a Cyrillic "a", "Alaska" with a Greek capital alpha, a Latin name
+        # with a Greek letter: each could pass for another name.
+        ("p\u0430ul", MIXED_SCRIPTS),
+        ("\u0391laskaJazz", MIXED_SCRIPTS),
+        ("x_\u03a9", MIXED_SCRIPTS),
+        ("sam_\u0639\u0644\u064a", MIXED_SCRIPTS),
     ],
 )
 async def test_usernames_that_cannot_lead_to_their_profile_are_422(
@@ -160,6 +172,9 @@ async def test_usernames_may_hold_spaces_dots_and_other_scripts(
 ) -> None:
     names = {"Ada Lovelace": "Ada Lovelace", "a.b": "a.b", "...x": "...x", "Zoë": "Zoë"}
     names |= {"山田": "山田", "  padded  ": "padded"}
+    # One script each, or scripts written together (Japanese, Korean, Chinese, with Latin)
+    for one_language in ("Мария", "Δημήτρης", "محمد", "山田たろう", "Taro 山田", "김민준 金"):
+        names[one_language] = one_language
     for number, (asked, kept) in enumerate(names.items()):
         user = {"username": asked, "email": f"name{number}@example.org", "password": PASSWORD}
         response = await client.post("/api/users", json={"user": user})

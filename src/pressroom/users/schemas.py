@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from pressroom.api.fields import NoControlCharacters, NotOnlyDots, OneSpelling, VisibleText
+from pressroom.kit.scripts import mixes_scripts
 from pressroom.models.users import EMAIL_MAX, IMAGE_MAX, USERNAME_MAX
 
 PASSWORD_MAX = 256
@@ -41,12 +42,23 @@ def _usable_as_a_path(value: str) -> str:
     return value
 
 
+def _one_script(value: str) -> str:
+    # "paul" with a Cyrillic "a" (U+0430) reads as "paul": a name must not pass for another's.
+    if mixes_scripts(value):
+        raise ValueError(
+            "mixes the letters of different scripts (as Latin and Cyrillic), "
+            "which could pass for another name"
+        )
+    return value
+
+
 Username = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=USERNAME_MAX),
     VisibleText,
     NotOnlyDots,
     AfterValidator(_usable_as_a_path),
+    AfterValidator(_one_script),
     OneSpelling,
 ]
 Email = Annotated[
