@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
@@ -72,3 +73,23 @@ def content_database(like: ScratchDatabase, label: str, tmp: Path) -> Iterator[C
         if engine is not None:
             engine.dispose()
         drop_scratch(database)
+
+
+def content_fixtures(label: str) -> tuple[Any, Any]:
+    """The fixtures of a module of content-command tests: ``database``, a committed database
+    of its own named after ``label``, and ``db``, that database emptied for each test. Use
+    as ``database, db = content_fixtures("label")``."""
+
+    @pytest.fixture(scope="module")
+    def database(
+        fresh_database: ScratchDatabase, tmp_path_factory: pytest.TempPathFactory
+    ) -> Iterator[ContentDatabase]:
+        with content_database(fresh_database, label, tmp_path_factory.getbasetemp()) as db:
+            yield db
+
+    @pytest.fixture
+    def db(database: ContentDatabase) -> ContentDatabase:
+        database.empty()
+        return database
+
+    return database, db

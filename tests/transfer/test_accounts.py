@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -23,9 +22,8 @@ from pressroom.models import (
     follows,
 )
 from tests.counts import wrong_counts
-from tests.databases import ScratchDatabase
 from tests.factories import make_article, make_comment, make_user
-from tests.transfer.content_db import ContentDatabase, content_database
+from tests.transfer.content_db import ContentDatabase, content_fixtures
 
 NOW = datetime.now(UTC)
 
@@ -41,18 +39,7 @@ class People:
     ada_published: int  # favorited by Ada herself and by Bob, commented on by Cy
 
 
-@pytest.fixture(scope="module")
-def database(
-    fresh_database: ScratchDatabase, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ContentDatabase]:
-    with content_database(fresh_database, "accounts", tmp_path_factory.getbasetemp()) as db:
-        yield db
-
-
-@pytest.fixture
-def db(database: ContentDatabase) -> ContentDatabase:
-    database.empty()
-    return database
+database, db = content_fixtures("accounts")
 
 
 @pytest.fixture

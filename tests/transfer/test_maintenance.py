@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -14,9 +13,8 @@ from pressroom.cli import content
 from pressroom.models import Article, Comment, SiteTotals, Tag, User, article_tags, favorites
 from pressroom.transfer.maintenance import parse_age, parse_moment
 from tests.counts import wrong_counts
-from tests.databases import ScratchDatabase
 from tests.factories import make_article, make_comment, make_user
-from tests.transfer.content_db import ContentDatabase, content_database
+from tests.transfer.content_db import ContentDatabase, content_fixtures
 
 NOW = datetime.now(UTC)
 
@@ -46,18 +44,7 @@ class Desk:
         }
 
 
-@pytest.fixture(scope="module")
-def database(
-    fresh_database: ScratchDatabase, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ContentDatabase]:
-    with content_database(fresh_database, "drafts", tmp_path_factory.getbasetemp()) as db:
-        yield db
-
-
-@pytest.fixture
-def db(database: ContentDatabase) -> ContentDatabase:
-    database.empty()
-    return database
+database, db = content_fixtures("drafts")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,27 +12,15 @@ from sqlalchemy.orm import Session
 
 from pressroom.cli import content
 from pressroom.models import Article, Tag, User, article_tags, favorites, follows
-from tests.databases import ScratchDatabase
 from tests.factories import make_article, make_comment, make_user
-from tests.transfer.content_db import ContentDatabase, content_database
+from tests.transfer.content_db import ContentDatabase, content_fixtures
 
 NOW = datetime.now(UTC)
 PAST = NOW - timedelta(days=3)
 FUTURE = NOW + timedelta(days=3)
 
 
-@pytest.fixture(scope="module")
-def database(
-    fresh_database: ScratchDatabase, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ContentDatabase]:
-    with content_database(fresh_database, "stats", tmp_path_factory.getbasetemp()) as db:
-        yield db
-
-
-@pytest.fixture
-def db(database: ContentDatabase) -> ContentDatabase:
-    database.empty()
-    return database
+database, db = content_fixtures("stats")
 
 
 def _tag(session: Session, article: Article, *tags: Tag) -> None:
