@@ -93,17 +93,21 @@ WHERE a.slug = $1 AND {PUBLISHED.format(t="a")}
 
 # $1 slug. No row: the article is not visible.
 COMMENTS = f"""
-SELECT json_build_object('comments', coalesce(
-    (SELECT json_agg(json_build_object(
+SELECT json_build_object(
+    'comments', coalesce(listed.comments, '[]'::json),
+    'commentsCount', coalesce(json_array_length(listed.comments), 0))::text
+FROM articles a
+LEFT JOIN LATERAL (
+    SELECT json_agg(json_build_object(
                 'id', c.id,
                 'createdAt', {ISO_MS.format(c="c.created_at")},
                 'updatedAt', {ISO_MS.format(c="c.updated_at")},
                 'body', c.body,
                 'author', {ANONYMOUS_PROFILE.format(u="u")})
-            ORDER BY c.created_at, c.id)
-     FROM comments c JOIN users u ON u.id = c.author_id WHERE c.article_id = a.id),
-    '[]'::json))::text
-FROM articles a WHERE a.slug = $1 AND {PUBLISHED.format(t="a")}
+            ORDER BY c.created_at, c.id) AS comments
+    FROM comments c JOIN users u ON u.id = c.author_id WHERE c.article_id = a.id
+) listed ON true
+WHERE a.slug = $1 AND {PUBLISHED.format(t="a")}
 """
 
 PROFILE = f"""

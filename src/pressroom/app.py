@@ -12,6 +12,7 @@ from fastapi.telemetry import TelemetryConfig
 from sqlalchemy import text
 
 from pressroom import __version__
+from pressroom.accounts.endpoints import router as accounts_router
 from pressroom.api import API_PREFIX, observability
 from pressroom.api.errors import errors, install_error_handlers
 from pressroom.api.middleware import EveryAnswer, RequestLimits
@@ -32,7 +33,14 @@ from pressroom.users.endpoints import router as users_router
 from pressroom.users.security import TokenIssuer, resolve_jwt_secret
 from pressroom.web.site import install_site, page_errors
 
-API_ROUTERS = [users_router, profiles_router, articles_router, comments_router, tags_router]
+API_ROUTERS = [
+    users_router,
+    accounts_router,
+    profiles_router,
+    articles_router,
+    comments_router,
+    tags_router,
+]
 # pressroom's own metrics and request log are always on. FastAPI's OpenTelemetry is only
 # for operators who collect it: left on, it looks for configured providers on every
 # request, which cost a typical read about 2% of its instructions.

@@ -21,9 +21,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
+from pressroom.accounts import service as accounts
 from pressroom.db.engine import create_sync_engine
 from pressroom.models import User, favorites, follows
-from pressroom.transfer import accounts
 from tests.api.conftest import LIVE_PREFIX, Account, register
 from tests.api.test_articles import create
 from tests.conftest import settings_for

@@ -14,11 +14,11 @@ from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from sqlalchemy.orm import Session, sessionmaker
 
+from pressroom.accounts import service as accounts
+from pressroom.accounts.service import Account, UnknownUser
 from pressroom.cli.content import REFUSED, USAGE_ERROR, fail, print_json, stdin_is_terminal
 from pressroom.cli.context import open_database
 from pressroom.db.session import transaction
-from pressroom.transfer import accounts
-from pressroom.transfer.accounts import Account, UnknownUser
 from pressroom.users.schemas import PASSWORD_MAX, Password
 from pressroom.users.security import new_password_hash
 

@@ -3,18 +3,17 @@ account."""
 
 from __future__ import annotations
 
-from contextlib import suppress
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pressroom.accounts import service as accounts
 from pressroom.db.deps import DbSession, ReadSession
 from pressroom.errors import Conflict, TooManyRequests
 from pressroom.models import User
 from pressroom.models.users import normalize_email
-from pressroom.transfer import accounts
 from pressroom.users import service as users
 from pressroom.users import throttle
 from pressroom.users.schemas import LoginUser, NewUser, UpdateUser
@@ -152,10 +151,6 @@ async def update_settings(request: Request, session: DbSession, viewer: Author) 
     return response
 
 
-def _account_of(viewer: User) -> accounts.Account:
-    return accounts.Account(viewer.id, viewer.username, viewer.email)
-
-
 async def _deletion_form(
     request: Request, session: AsyncSession, viewer: User, form: Form[Any], status_code: int = 200
 ) -> HTMLResponse:
@@ -181,23 +176,22 @@ async def delete_account(
     failed sign-in, with the same limits."""
     password = (await posted(request, "password"))["password"]
     form: Form[Any] = Form({})
-    attempt = throttle.Attempt.of(viewer.email, request.client.host if request.client else None)
     limits = throttle.Limits.of(request.app.state.settings)
+    address = request.client.host if request.client else None
     try:
-        confirmed = await users.sign_in(reads, session, limits, attempt, password)
+        deleted = await accounts.delete_own_account(
+            reads, session, limits, viewer, password, address
+        )
     except TooManyRequests as throttled:
         await reads.close()  # before the page's own read: one connection at a time
         form.refuse(throttled)
         refused = await _deletion_form(request, session, viewer, form, 429)
         refused.headers.update(throttled.headers())
         return refused
-    if confirmed is None or confirmed.id != viewer.id:
+    if not deleted:
         # Committed with the request: the failure counts against the limits.
         form.errors["password"] = ["is wrong"]
         return await _deletion_form(request, session, viewer, form, 401)
-    # The same form sent twice at once finds the account deleted already: done all the same.
-    with suppress(accounts.UnknownUser):
-        await session.run_sync(accounts.delete_account, _account_of(viewer))
     response = see_other("/?account=deleted")
     end_session(response)
     return response

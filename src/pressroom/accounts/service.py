@@ -1,21 +1,26 @@
-"""The operator's work on one account: a new password, signing out everywhere, deleting it.
+"""Work on a whole account, on the sync engine (async callers use ``run_sync``), and the
+owner's deletion of theirs, confirmed by their password.
 
-The site has no administrators: whoever runs pressroom does this from the command line,
-for a reader who forgot their password (there is no e-mail to send a reset link with),
-a lost phone, or a spammer.
+The owner deletes their account on the site or the API. The site has no administrators:
+whoever runs pressroom does the rest from the command line, for a reader who forgot
+their password (there is no e-mail to send a reset link with), a lost phone, or a spammer.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import ColumnElement, Table, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from pressroom.articles import counters
 from pressroom.articles.counters import Release
 from pressroom.kit.clock import utc_now
 from pressroom.models import Article, Comment, FailedSignIn, User, article_tags, favorites, follows
+from pressroom.users import service as users
+from pressroom.users import throttle
 
 
 class UnknownUser(LookupError):
@@ -27,6 +32,10 @@ class Account:
     id: int
     username: str
     email: str
+
+    @classmethod
+    def of(cls, user: User) -> Account:
+        return cls(user.id, user.username, user.email)
 
 
 @dataclass(frozen=True)
@@ -152,3 +161,25 @@ def delete_account(session: Session, account: Account) -> Holdings:
         delete(User).where(User.id == account.id).execution_options(synchronize_session=False)
     )
     return held
+
+
+async def delete_own_account(
+    reads: AsyncSession,
+    session: AsyncSession,
+    limits: throttle.Limits,
+    owner: User,
+    password: str,
+    address: str | None,
+) -> bool:
+    """Delete ``owner``'s account once ``password`` confirms it, checked as a sign-in from
+    ``address``: a session or token alone is not enough, and a wrong password counts against
+    the same limits (TooManyRequests past them). False for a wrong password, whose failure
+    is counted in ``session`` and must be committed with it."""
+    attempt = throttle.Attempt.of(owner.email, address)
+    confirmed = await users.sign_in(reads, session, limits, attempt, password)
+    if confirmed is None or confirmed.id != owner.id:
+        return False
+    # The same request sent twice at once finds the account deleted already: done.
+    with suppress(UnknownUser):
+        await session.run_sync(delete_account, Account.of(owner))
+    return True
