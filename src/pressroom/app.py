@@ -33,13 +33,15 @@ from pressroom.users.endpoints import router as users_router
 from pressroom.users.security import TokenIssuer, resolve_jwt_secret
 from pressroom.web.site import install_site, page_errors
 
+# Matched in this order, one route after another: deleting an account, asked for least,
+# comes last.
 API_ROUTERS = [
     users_router,
-    accounts_router,
     profiles_router,
     articles_router,
     comments_router,
     tags_router,
+    accounts_router,
 ]
 # pressroom's own metrics and request log are always on. FastAPI's OpenTelemetry is only
 # for operators who collect it: left on, it looks for configured providers on every
