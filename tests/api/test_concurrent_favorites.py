@@ -17,13 +17,13 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 
 import httpx
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
 from pressroom.accounts import service as accounts
 from pressroom.db.engine import create_sync_engine
-from pressroom.models import User, favorites, follows
+from pressroom.models import Tag, User, favorites, follows
 from tests.api.conftest import LIVE_PREFIX, Account, register
 from tests.api.test_articles import create
 from tests.conftest import settings_for
@@ -159,11 +159,12 @@ async def test_deleting_an_account_amid_favorites_keeps_every_count_exact(
     tag = f"x{id(live) % 10000}"
     author = await register(live, f"{LIVE_PREFIX}author{tag}")
     leaving = await register(live, f"{LIVE_PREFIX}leaving{tag}")
+    kept, gone = f"{LIVE_PREFIX}kept{tag}", f"{LIVE_PREFIX}gone{tag}"  # this test's tags
     theirs = [
-        (await create(live, author, title=f"Kept {n}", tagList=["kept"]))["slug"] for n in range(3)
+        (await create(live, author, title=f"Kept {n}", tagList=[kept]))["slug"] for n in range(3)
     ]
     hers = [
-        (await create(live, leaving, title=f"Gone {n}", tagList=["kept", "gone"]))["slug"]
+        (await create(live, leaving, title=f"Gone {n}", tagList=[kept, gone]))["slug"]
         for n in range(2)
     ]
     for slug in theirs:
@@ -201,3 +202,5 @@ async def test_deleting_an_account_amid_favorites_keeps_every_count_exact(
         assert await wrong_counts_async(connection) == []
     for slug in theirs:
         assert (await live.get(f"/api/articles/{slug}")).status_code == 200
+    async with async_engine.begin() as connection:
+        await connection.execute(delete(Tag).where(Tag.name.in_([kept, gone])))

@@ -101,14 +101,20 @@ def set_password(session: Session, account: Account, password_hash: str) -> None
     session.execute(delete(FailedSignIn).where(FailedSignIn.account == account.email))
 
 
-def sign_out_everywhere(session: Session, account: Account) -> None:
-    """End every session of the user: every token issued to them so far stops working."""
-    session.execute(
+def _end_sessions(session: Session, user_id: int) -> bool:
+    """Raise the generation of the user's tokens; False when there is no such user."""
+    ended = session.execute(
         update(User)
-        .where(User.id == account.id)
+        .where(User.id == user_id)
         .values(token_generation=User.token_generation + 1)
         .execution_options(synchronize_session=False)
     )
+    return bool(ended.rowcount)  # type: ignore[attr-defined]
+
+
+def sign_out_everywhere(session: Session, account: Account) -> None:
+    """End every session of the user: every token issued to them so far stops working."""
+    _end_sessions(session, account.id)
 
 
 def delete_account(session: Session, account: Account) -> Holdings:
@@ -118,8 +124,9 @@ def delete_account(session: Session, account: Account) -> Holdings:
     The maintained counts move in the same transaction, and locks are taken in the order
     every writer takes them (articles, then the site's total, the hours, the tags):
 
-    - The user's row first: nothing of theirs can be added while this runs, since a new
-      favorite, comment or article would need it for its foreign key.
+    - The user's row first (their sessions end at once): nothing of theirs can be added
+      while this runs, since a new favorite, comment or article would need it for its
+      foreign key.
     - Their own articles, whose part of the released counts is taken out.
     - The articles they favorited; their favorites are read again once those are locked
       (one removed meanwhile has moved its count itself), and each count goes down by one.
@@ -127,9 +134,12 @@ def delete_account(session: Session, account: Account) -> Holdings:
     Returns what went, counted once the user's row is locked; UnknownUser if the account
     is gone already.
     """
-    locked = select(User.id).where(User.id == account.id).with_for_update()
-    if session.scalar(locked) is None:
+    # A write first: on SQLite it takes the write lock, waiting its turn, before this
+    # transaction reads anything a writer could change under it.
+    if not _end_sessions(session, account.id):
         raise UnknownUser(f"{account.username!r} is deleted already")
+    # PostgreSQL's UPDATE above leaves a foreign key's check free to go on; this does not.
+    session.execute(select(User.id).where(User.id == account.id).with_for_update())
     held = holdings(session, account.id)
     own = session.execute(
         select(Article.id, Article.published_at)

@@ -17,8 +17,9 @@ from collections.abc import Iterable
 
 from fontTools.unicodedata import script_extension
 
-# Common and Inherited characters go with any script.
-_ANY = frozenset({"Zyyy", "Zinh"})
+# Common and Inherited characters go with any script, and so do those of no script at all
+# (Unknown: noncharacters, code points not yet assigned), which pass for no letter.
+_ANY = frozenset({"Zyyy", "Zinh", "Zzzz"})
 # Han and the scripts written with it count as the scripts of the languages that use them
 # together: Japanese (Jpan), Korean (Kore), Han with Bopomofo (Hanb).
 _WRITTEN_WITH = {
