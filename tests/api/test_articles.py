@@ -284,6 +284,77 @@ async def test_bad_paging_is_422(client: httpx.AsyncClient, query: str) -> None:
     assert set(response.json()) == {"errors"}
 
 
+AT_LEAST = "input should be greater than or equal to {}"
+AT_MOST = "input should be less than or equal to {}"
+NOT_AN_INTEGER = "input should be a valid integer, unable to parse string as an integer"
+
+
+@pytest.mark.parametrize("path", ["/api/articles", "/api/articles/feed", "/api/user/articles"])
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("limit=0", "limit", AT_LEAST.format(1)),
+        ("limit=101", "limit", AT_MOST.format(100)),
+        ("limit=", "limit", NOT_AN_INTEGER),
+        ("offset=-1", "offset", AT_LEAST.format(0)),
+        ("offset=2147483648", "offset", AT_MOST.format(2**31 - 1)),
+        ("limit=5&offset=x", "offset", NOT_AN_INTEGER),
+        ("cursor=" + "a" * 201, "cursor", "is too long (maximum is 200 characters)"),
+    ],
+)
+async def test_every_article_list_names_the_bad_parameter(
+    client: httpx.AsyncClient, alice: Account, path: str, query: str, field: str, message: str
+) -> None:
+    response = await client.get(f"{path}?{query}", headers=alice.auth)
+    assert response.status_code == 422
+    assert response.json() == {"errors": {field: [message]}}
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "field", "message"),
+    [
+        ("/api/articles", "tag=" + "t" * 256, "tag", "is too long (maximum is 255 characters)"),
+        (
+            "/api/articles",
+            "author=" + "a" * 256,
+            "author",
+            "is too long (maximum is 255 characters)",
+        ),
+        (
+            "/api/articles",
+            "favorited=" + "f" * 256,
+            "favorited",
+            "is too long (maximum is 255 characters)",
+        ),
+        ("/api/articles", "q=" + "q" * 201, "q", "is too long (maximum is 200 characters)"),
+        (
+            "/api/user/articles",
+            "status=gone",
+            "status",
+            "input should be 'draft', 'scheduled' or 'published'",
+        ),
+    ],
+)
+async def test_bad_filters_are_422(
+    client: httpx.AsyncClient, alice: Account, path: str, query: str, field: str, message: str
+) -> None:
+    response = await client.get(f"{path}?{query}", headers=alice.auth)
+    assert response.status_code == 422
+    assert response.json() == {"errors": {field: [message]}}
+
+
+async def test_list_parameters_that_are_not_sent_keep_their_defaults(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    for number in range(21):
+        await create(client, alice, title=f"number {number}")
+    everything = (await client.get("/api/articles")).json()
+    assert len(everything["articles"]) == 20  # the spec's default page
+    assert everything["articlesCount"] == 21
+    mine = (await client.get("/api/user/articles?limit=3&offset=20", headers=alice.auth)).json()
+    assert [article["title"] for article in mine["articles"]] == ["number 0"]
+
+
 async def test_sql_metacharacters_are_just_text(client: httpx.AsyncClient, alice: Account) -> None:
     await create(client, alice, title="Robert'); DROP TABLE articles;--", tagList=["' OR 1=1 --"])
     for query in ["tag=' OR 1=1 --", "author=x' OR '1'='1", "favorited=%25"]:

@@ -14,6 +14,7 @@ from pydantic import (
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
 )
+from pydantic.config import JsonDict
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
@@ -68,7 +69,7 @@ class _NoControlCharacters:
 NoControlCharacters = _NoControlCharacters(visible=False)
 # The same, for the OpenAPI document of path and query parameters (which the middleware
 # checks before any endpoint runs).
-TEXT_PARAMETER = {"pattern": f"^{_ALLOWED_CHARACTERS}*$"}
+TEXT_PARAMETER: JsonDict = {"pattern": f"^{_ALLOWED_CHARACTERS}*$"}
 TextInPath = Annotated[str, Path(json_schema_extra=TEXT_PARAMETER)]
 # A row's id in a path: larger numbers would overflow the databases' integer parameters.
 IdInPath = Annotated[int, Path(ge=1, le=INTEGER_MAX)]

@@ -2,79 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 
 from pressroom.api import API_PREFIX
 from pressroom.api.errors import SIGNED_IN, SIGNED_IN_OR_NOT, errors
-from pressroom.api.fields import TEXT_PARAMETER, TextInPath
+from pressroom.api.fields import TextInPath
+from pressroom.api.query import QueryString
 from pressroom.api.responses import json_body
 from pressroom.articles import service
 from pressroom.articles.listing import ArticleFilter
 from pressroom.articles.schemas import (
-    PAGE_MAX,
     ArticleResponse,
+    ArticlesQuery,
     ArticlesResponse,
     NewArticleRequest,
+    OwnArticlesQuery,
+    PageQuery,
     PublishRequest,
     UpdateArticleRequest,
 )
 from pressroom.db.deps import DbSession
-from pressroom.kit.pagination import INTEGER_MAX, MAX_CURSOR_LENGTH
-from pressroom.models.articles import ArticleStatus
 from pressroom.users.deps import CurrentUser, reading
 
 router = APIRouter(prefix=API_PREFIX, tags=["articles"])
 
-Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, le=INTEGER_MAX, description="Articles to skip.")]
-Name = Annotated[str | None, Query(max_length=255, json_schema_extra=TEXT_PARAMETER)]
-SEARCH_MAX = 200
-Search = Annotated[
-    str | None,
-    Query(
-        max_length=SEARCH_MAX,
-        json_schema_extra=TEXT_PARAMETER,
-        description="Full-text search over title, description and body, most relevant first: "
-        'words are all required, `"a phrase"`, `OR`, `-excluded`.',
-    ),
-]
-Cursor = Annotated[
-    str | None,
-    Query(
-        max_length=MAX_CURSOR_LENGTH,
-        json_schema_extra={"pattern": "^[A-Za-z0-9_-]*$"},
-        description="`nextCursor` of the previous page.",
-    ),
-]
+_ARTICLES_QUERY = QueryString(ArticlesQuery)
+_FEED_QUERY = QueryString(PageQuery)
+_OWN_ARTICLES_QUERY = QueryString(OwnArticlesQuery)
 
 
 @router.get(
     "/articles",
     response_model=ArticlesResponse,
-    responses=errors(401),
-    openapi_extra=SIGNED_IN_OR_NOT,
+    responses=errors(401, 422),
+    openapi_extra=SIGNED_IN_OR_NOT | _ARTICLES_QUERY.openapi(),
 )
-async def list_articles(
-    request: Request,
-    tag: Name = None,
-    author: Name = None,
-    favorited: Name = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
-    cursor: Cursor = None,
-    q: Search = None,
-) -> Response:
+async def list_articles(request: Request) -> Response:
     """Published articles, newest first, filtered by tag, author or who favorited them.
 
     With ``q``, only those matching the search, most relevant first.
     """
-    query = q.strip() if q else None
-    criteria = ArticleFilter(tag=tag, author=author, favorited_by=favorited, query=query or None)
+    asked = _ARTICLES_QUERY.read(request)
+    query = asked.q.strip() if asked.q else None
+    criteria = ArticleFilter(
+        tag=asked.tag, author=asked.author, favorited_by=asked.favorited, query=query or None
+    )
     async with reading(request) as reader:
         page = await service.list_articles(
-            reader.connection, criteria, reader.viewer_id, limit=limit, offset=offset, cursor=cursor
+            reader.connection,
+            criteria,
+            reader.viewer_id,
+            limit=asked.limit,
+            offset=asked.offset,
+            cursor=asked.cursor,
         )
     return json_body(page)
 
@@ -82,18 +62,22 @@ async def list_articles(
 @router.get(
     "/articles/feed",
     response_model=ArticlesResponse,
-    responses=errors(401),
-    openapi_extra=SIGNED_IN,
+    responses=errors(401, 422),
+    openapi_extra=SIGNED_IN | _FEED_QUERY.openapi(),
 )
-async def feed(
-    request: Request, limit: Limit = 20, offset: Offset = 0, cursor: Cursor = None
-) -> Response:
+async def feed(request: Request) -> Response:
     """Articles by the authors the signed-in user follows, newest first."""
+    asked = _FEED_QUERY.read(request)
     async with reading(request) as reader:
         viewer_id = reader.signed_in()
         criteria = ArticleFilter(feed_of=viewer_id)
         page = await service.list_articles(
-            reader.connection, criteria, viewer_id, limit=limit, offset=offset, cursor=cursor
+            reader.connection,
+            criteria,
+            viewer_id,
+            limit=asked.limit,
+            offset=asked.offset,
+            cursor=asked.cursor,
         )
     return json_body(page)
 
@@ -181,16 +165,22 @@ async def unpublish(slug: TextInPath, session: DbSession, viewer: CurrentUser) -
     return json_body({"article": await service.unpublish(session, slug, viewer)})
 
 
-@router.get("/user/articles", response_model=ArticlesResponse, responses=errors(401))
-async def my_articles(
-    session: DbSession,
-    viewer: CurrentUser,
-    status: ArticleStatus | None = None,
-    limit: Limit = 20,
-    offset: Offset = 0,
-    cursor: Cursor = None,
-) -> Response:
+@router.get(
+    "/user/articles",
+    response_model=ArticlesResponse,
+    responses=errors(401, 422),
+    openapi_extra=_OWN_ARTICLES_QUERY.openapi(),
+)
+async def my_articles(request: Request, session: DbSession, viewer: CurrentUser) -> Response:
     """The signed-in author's own articles: drafts, scheduled and published."""
+    asked = _OWN_ARTICLES_QUERY.read(request)
     return json_body(
-        await service.list_own(session, viewer, status, limit=limit, offset=offset, cursor=cursor)
+        await service.list_own(
+            session,
+            viewer,
+            asked.status,
+            limit=asked.limit,
+            offset=asked.offset,
+            cursor=asked.cursor,
+        )
     )

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from pressroom.api.fields import NotOnlyDots, OneSpelling, UtcDatetime, VisibleText
+from pressroom.api.fields import (
+    TEXT_PARAMETER,
+    NotOnlyDots,
+    OneSpelling,
+    UtcDatetime,
+    VisibleText,
+)
+from pressroom.kit.pagination import INTEGER_MAX, MAX_CURSOR_LENGTH
 from pressroom.models.articles import DESCRIPTION_MAX, TITLE_MAX, ArticleStatus
 from pressroom.models.tags import TAG_MAX
 from pressroom.profiles.schemas import Profile
@@ -14,6 +21,8 @@ from pressroom.profiles.schemas import Profile
 BODY_MAX = 200_000
 TAGS_MAX = 20
 PAGE_MAX = 100
+SEARCH_MAX = 200
+NAME_MAX = 255  # a username's or a tag's, as a filter
 
 Title = Annotated[
     str,
@@ -126,3 +135,58 @@ class ArticlesResponse(BaseModel):
     articlesCount: int
     # Beside the spec: pass it back as ``cursor`` for the next page (null on the last one).
     nextCursor: str | None = None
+
+
+# The query strings of the article lists (read by ``pressroom.api.query.QueryString``).
+
+Limit = Annotated[int, Field(ge=1, le=PAGE_MAX, description="Page size.")]
+Offset = Annotated[int, Field(ge=0, le=INTEGER_MAX, description="Articles to skip.")]
+Cursor = Annotated[
+    str | None,
+    Field(
+        max_length=MAX_CURSOR_LENGTH,
+        # Documented only: a cursor that does not decode gets its own message.
+        json_schema_extra={"pattern": "^[A-Za-z0-9_-]*$"},
+        description="`nextCursor` of the previous page.",
+    ),
+]
+
+
+def _name_filter(description: str) -> Any:
+    return Field(max_length=NAME_MAX, json_schema_extra=TEXT_PARAMETER, description=description)
+
+
+class _Query(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class PageQuery(_Query):
+    """A page of a list: the feed, or one's own articles."""
+
+    limit: Limit = 20
+    offset: Offset = 0
+    cursor: Cursor = None
+
+
+class OwnArticlesQuery(PageQuery):
+    status: ArticleStatus | None = Field(None, description="Only the articles in this state.")
+
+
+class ArticlesQuery(_Query):
+    """A page of the published articles, filtered or searched."""
+
+    tag: Annotated[str | None, _name_filter("Only the articles with this tag.")] = None
+    author: Annotated[str | None, _name_filter("Only this author's articles.")] = None
+    favorited: Annotated[str | None, _name_filter("Only the articles this user favorited.")] = None
+    limit: Limit = 20
+    offset: Offset = 0
+    cursor: Cursor = None
+    q: Annotated[
+        str | None,
+        Field(
+            max_length=SEARCH_MAX,
+            json_schema_extra=TEXT_PARAMETER,
+            description="Full-text search over title, description and body, most relevant "
+            'first: words are all required, `"a phrase"`, `OR`, `-excluded`.',
+        ),
+    ] = None

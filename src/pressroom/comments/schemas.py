@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from pressroom.api.fields import VisibleText
+from pressroom.articles.schemas import PAGE_MAX
+from pressroom.kit.pagination import INTEGER_MAX
 from pressroom.profiles.schemas import Profile
 
 COMMENT_MAX = 20_000
@@ -37,3 +39,13 @@ class CommentResponse(BaseModel):
 class CommentsResponse(BaseModel):
     comments: list[CommentOut]
     commentsCount: int  # beside the spec: the article's total, for paging
+
+
+class CommentWindow(BaseModel):
+    """A page of an article's comments, as the query string asks for it (read by
+    ``pressroom.api.query.QueryString``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    limit: int | None = Field(None, ge=1, le=PAGE_MAX, description="Page size.")
+    offset: int | None = Field(None, ge=0, le=INTEGER_MAX, description="Comments to skip.")

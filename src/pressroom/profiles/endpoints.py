@@ -2,39 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from pressroom.api import API_PREFIX
 from pressroom.api.errors import SIGNED_IN_OR_NOT, errors
 from pressroom.api.fields import TextInPath
+from pressroom.api.query import QueryString
 from pressroom.api.responses import json_body
 from pressroom.db.deps import DbSession
-from pressroom.kit.pagination import INTEGER_MAX
 from pressroom.profiles import service
-from pressroom.profiles.repository import AuthorOrder
-from pressroom.profiles.schemas import AuthorsResponse, ProfileResponse, ProfileStatsResponse
+from pressroom.profiles.schemas import (
+    AuthorsQuery,
+    AuthorsResponse,
+    ProfileResponse,
+    ProfileStatsResponse,
+)
 from pressroom.users.deps import CurrentUser, reading
 
 router = APIRouter(prefix=API_PREFIX, tags=["profiles"])
 
-PAGE_MAX = 100
-MinArticles = Annotated[
-    int,
-    Query(
-        alias="minArticles",
-        ge=0,
-        le=INTEGER_MAX,
-        description="Fewest published articles an author needs to be listed; 0 lists everyone.",
-    ),
-]
-OrderBy = Annotated[
-    AuthorOrder,
-    Query(alias="orderBy", description="Rank by published articles or by favorites received."),
-]
-Limit = Annotated[int, Query(ge=1, le=PAGE_MAX, description="Page size.")]
-Offset = Annotated[int, Query(ge=0, le=INTEGER_MAX, description="Authors to skip.")]
+_AUTHORS_QUERY = QueryString(AuthorsQuery)
 
 
 @router.get(
@@ -85,28 +72,23 @@ async def get_stats(username: TextInPath, request: Request) -> ProfileStatsRespo
 @router.get(
     "/authors",
     response_model=AuthorsResponse,
-    responses=errors(401),
-    openapi_extra=SIGNED_IN_OR_NOT,
+    responses=errors(401, 422),
+    openapi_extra=SIGNED_IN_OR_NOT | _AUTHORS_QUERY.openapi(),
 )
-async def list_authors(
-    request: Request,
-    min_articles: MinArticles = 1,
-    order_by: OrderBy = AuthorOrder.ARTICLES,
-    limit: Limit = 20,
-    offset: Offset = 0,
-) -> AuthorsResponse:
+async def list_authors(request: Request) -> AuthorsResponse:
     """Authors with their published articles and the favorites those received.
 
     Ranked by the chosen count, most first, ties by username. Drafts and scheduled
     articles count for nothing, so an author with only those is listed only with
     `minArticles=0`.
     """
+    asked = _AUTHORS_QUERY.read(request)
     async with reading(request) as reader:
         return await service.list_authors(
             reader.connection,
             reader.viewer_id,
-            min_articles=min_articles,
-            order_by=order_by,
-            limit=limit,
-            offset=offset,
+            min_articles=asked.minArticles,
+            order_by=asked.orderBy,
+            limit=asked.limit,
+            offset=asked.offset,
         )

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Annotated
 
+from pydantic import BaseModel, ConfigDict, Field
+
+from pressroom.kit.pagination import INTEGER_MAX
 from pressroom.models import User
+from pressroom.profiles.repository import AuthorOrder
+
+PAGE_MAX = 100
 
 
 class Profile(BaseModel):
@@ -51,3 +57,24 @@ class ProfileStats(BaseModel):
 
 class ProfileStatsResponse(BaseModel):
     stats: ProfileStats
+
+
+class AuthorsQuery(BaseModel):
+    """A page of the authors' ranking, as the query string asks for it (read by
+    ``pressroom.api.query.QueryString``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    minArticles: Annotated[
+        int,
+        Field(
+            ge=0,
+            le=INTEGER_MAX,
+            description="Fewest published articles an author needs to be listed; 0 lists everyone.",
+        ),
+    ] = 1
+    orderBy: Annotated[
+        AuthorOrder, Field(description="Rank by published articles or by favorites received.")
+    ] = AuthorOrder.ARTICLES
+    limit: Annotated[int, Field(ge=1, le=PAGE_MAX, description="Page size.")] = 20
+    offset: Annotated[int, Field(ge=0, le=INTEGER_MAX, description="Authors to skip.")] = 0

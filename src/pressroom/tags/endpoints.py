@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from pressroom.api import API_PREFIX
 from pressroom.api.errors import errors
+from pressroom.api.query import QueryString
 from pressroom.api.responses import json_body
 from pressroom.db.deps import read_connection
 from pressroom.tags import repository
@@ -29,21 +28,31 @@ class TagCountsResponse(BaseModel):
     tags: list[TagCount]
 
 
-@router.get("/tags", response_model=TagsResponse | TagCountsResponse, responses=errors())
-async def list_tags(
-    request: Request,
-    with_counts: Annotated[
-        bool,
-        Query(
-            alias="withCounts",
-            description="Answer `{name, count}` objects instead of plain names.",
-        ),
-    ] = False,
-) -> Response:
+class TagsQuery(BaseModel):
+    """What the tag list's query string asks for (read by ``pressroom.api.query.QueryString``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    withCounts: bool = Field(
+        False, description="Answer `{name, count}` objects instead of plain names."
+    )
+
+
+_TAGS_QUERY = QueryString(TagsQuery)
+
+
+@router.get(
+    "/tags",
+    response_model=TagsResponse | TagCountsResponse,
+    responses=errors(422),
+    openapi_extra=_TAGS_QUERY.openapi(),
+)
+async def list_tags(request: Request) -> Response:
     """Tags in use on published articles, most used first (ties by name).
 
     With `withCounts=true`, each tag comes with the number of published articles using it.
     """
+    with_counts = _TAGS_QUERY.read(request).withCounts
     async with read_connection(request) as connection:  # as the other public reads do
         if with_counts:
             counts = await repository.list_counts(connection)
