@@ -1,8 +1,8 @@
 """Query parameters read by a model of their own instead of declared to FastAPI.
 
 FastAPI validates every declared query parameter on every request, one at a time, whether
-the client sent it or not: for the article list's seven that was about a tenth of the
-request's CPU (``bench/http/instructions.py``), though most requests send one or two.
+the client sent it or not: for the article list's seven that was a sixth of a page's
+instructions (``bench/http/instructions.py``), though most requests send one or two.
 A ``QueryString`` validates only what was sent, in one pass of the model, answers a bad
 value with the same 422 a declared parameter gets, and documents the parameters in the
 route's OpenAPI operation as FastAPI would.
@@ -14,9 +14,17 @@ from typing import Any, Generic, TypeVar
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-Parameters = TypeVar("Parameters", bound=BaseModel)
+
+class QueryModel(BaseModel):
+    """A query string's parameters. Frozen: every request that sends none of them shares
+    one instance of the defaults."""
+
+    model_config = ConfigDict(frozen=True)
+
+
+Parameters = TypeVar("Parameters", bound=QueryModel)
 
 # What a property's JSON Schema says about the parameter rather than about its value.
 _ABOUT_THE_PARAMETER = frozenset({"title", "description", "anyOf", "default"})

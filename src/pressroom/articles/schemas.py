@@ -13,14 +13,14 @@ from pressroom.api.fields import (
     UtcDatetime,
     VisibleText,
 )
-from pressroom.kit.pagination import INTEGER_MAX, MAX_CURSOR_LENGTH
+from pressroom.api.query import QueryModel
+from pressroom.kit.pagination import INTEGER_MAX, MAX_CURSOR_LENGTH, PAGE_MAX
 from pressroom.models.articles import DESCRIPTION_MAX, TITLE_MAX, ArticleStatus
 from pressroom.models.tags import TAG_MAX
 from pressroom.profiles.schemas import Profile
 
 BODY_MAX = 200_000
 TAGS_MAX = 20
-PAGE_MAX = 100
 SEARCH_MAX = 200
 NAME_MAX = 255  # a username's or a tag's, as a filter
 
@@ -156,11 +156,7 @@ def _name_filter(description: str) -> Any:
     return Field(max_length=NAME_MAX, json_schema_extra=TEXT_PARAMETER, description=description)
 
 
-class _Query(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class PageQuery(_Query):
+class PageQuery(QueryModel):
     """A page of a list: the feed, or one's own articles."""
 
     limit: Limit = 20
@@ -172,15 +168,12 @@ class OwnArticlesQuery(PageQuery):
     status: ArticleStatus | None = Field(None, description="Only the articles in this state.")
 
 
-class ArticlesQuery(_Query):
+class ArticlesQuery(PageQuery):
     """A page of the published articles, filtered or searched."""
 
     tag: Annotated[str | None, _name_filter("Only the articles with this tag.")] = None
     author: Annotated[str | None, _name_filter("Only this author's articles.")] = None
     favorited: Annotated[str | None, _name_filter("Only the articles this user favorited.")] = None
-    limit: Limit = 20
-    offset: Offset = 0
-    cursor: Cursor = None
     q: Annotated[
         str | None,
         Field(

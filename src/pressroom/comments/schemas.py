@@ -7,8 +7,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from pressroom.api.fields import VisibleText
-from pressroom.articles.schemas import PAGE_MAX
-from pressroom.kit.pagination import INTEGER_MAX
+from pressroom.api.query import QueryModel
+from pressroom.kit.pagination import INTEGER_MAX, PAGE_MAX
 from pressroom.profiles.schemas import Profile
 
 COMMENT_MAX = 20_000
@@ -41,11 +41,8 @@ class CommentsResponse(BaseModel):
     commentsCount: int  # beside the spec: the article's total, for paging
 
 
-class CommentWindow(BaseModel):
-    """A page of an article's comments, as the query string asks for it (read by
-    ``pressroom.api.query.QueryString``)."""
-
-    model_config = ConfigDict(frozen=True)
+class CommentWindow(QueryModel):
+    """A page of an article's comments, as the query string asks for it."""
 
     limit: int | None = Field(None, ge=1, le=PAGE_MAX, description="Page size.")
     offset: int | None = Field(None, ge=0, le=INTEGER_MAX, description="Comments to skip.")

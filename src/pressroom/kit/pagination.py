@@ -13,6 +13,7 @@ from datetime import datetime
 from pressroom.kit.clock import in_utc
 
 MAX_CURSOR_LENGTH = 200
+PAGE_MAX = 100  # the most rows one page of any list holds
 # Beyond this no count or position can be reached (ids are 32-bit integers); larger numbers
 # would overflow the databases' integer parameters.
 INTEGER_MAX = 2**31 - 1

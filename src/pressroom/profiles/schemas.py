@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from pressroom.kit.pagination import INTEGER_MAX
+from pressroom.api.query import QueryModel
+from pressroom.kit.pagination import INTEGER_MAX, PAGE_MAX
 from pressroom.models import User
 from pressroom.profiles.repository import AuthorOrder
-
-PAGE_MAX = 100
 
 
 class Profile(BaseModel):
@@ -59,11 +58,8 @@ class ProfileStatsResponse(BaseModel):
     stats: ProfileStats
 
 
-class AuthorsQuery(BaseModel):
-    """A page of the authors' ranking, as the query string asks for it (read by
-    ``pressroom.api.query.QueryString``)."""
-
-    model_config = ConfigDict(frozen=True)
+class AuthorsQuery(QueryModel):
+    """A page of the authors' ranking, as the query string asks for it."""
 
     minArticles: Annotated[
         int,

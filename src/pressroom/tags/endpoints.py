@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from pressroom.api import API_PREFIX
 from pressroom.api.errors import errors
-from pressroom.api.query import QueryString
+from pressroom.api.query import QueryModel, QueryString
 from pressroom.api.responses import json_body
 from pressroom.db.deps import read_connection
 from pressroom.tags import repository
@@ -28,10 +28,8 @@ class TagCountsResponse(BaseModel):
     tags: list[TagCount]
 
 
-class TagsQuery(BaseModel):
-    """What the tag list's query string asks for (read by ``pressroom.api.query.QueryString``)."""
-
-    model_config = ConfigDict(frozen=True)
+class TagsQuery(QueryModel):
+    """What the tag list's query string asks for."""
 
     withCounts: bool = Field(
         False, description="Answer `{name, count}` objects instead of plain names."
