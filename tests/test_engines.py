@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool
@@ -55,3 +56,15 @@ def test_server_pools_are_sized_and_pinged(
 async def test_async_engine_talks_to_the_database(async_engine: AsyncEngine) -> None:
     async with async_engine.connect() as conn:
         assert (await conn.execute(text("SELECT 1"))).scalar() == 1
+
+
+async def test_server_databases_read_committed_alike(
+    database: ScratchDatabase, sync_engine: Engine, async_engine: AsyncEngine
+) -> None:
+    """MariaDB's own default is REPEATABLE READ; pressroom runs it as PostgreSQL runs."""
+    if database.backend is Backend.SQLITE:
+        pytest.skip("SQLite lets one writer in at a time")
+    with sync_engine.connect() as conn:
+        assert conn.get_isolation_level() == "READ COMMITTED"
+    async with async_engine.connect() as async_conn:
+        assert await async_conn.get_isolation_level() == "READ COMMITTED"

@@ -5,6 +5,7 @@ These tests commit for real (no outer transaction), each on a fresh database of 
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -106,6 +107,28 @@ def test_transaction_rolls_back_on_a_constraint_violation(clean: Engine) -> None
         session.add(_user("taken"))
         session.flush()
     assert _counts(clean) == (1, 0, 0)
+
+
+def test_a_unit_of_work_that_writes_holds_sqlites_write_lock_from_its_start(
+    clean: Engine, fresh_database: ScratchDatabase
+) -> None:
+    """A deferred SQLite transaction that reads and then writes fails at once if another
+    writer committed in between; one begun for writes waits its turn before it reads."""
+    if fresh_database.backend is not Backend.SQLITE:
+        pytest.skip("server databases lock rows, not the whole database")
+    factory = make_sync_sessionmaker(clean)
+    other = sqlite3.connect(str(clean.url.database), timeout=0, isolation_level=None)
+    try:
+        with transaction(factory, writes=True) as session:
+            session.execute(select(1))  # a read: the lock is held from the start all the same
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        with transaction(factory) as session:
+            session.execute(select(1))  # a reader holds no lock
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+    finally:
+        other.close()
 
 
 async def test_async_transaction_rolls_back_on_error(

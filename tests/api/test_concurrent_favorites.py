@@ -19,10 +19,10 @@ from collections.abc import Awaitable, Callable
 import httpx
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.orm import Session
 
 from pressroom.accounts import service as accounts
 from pressroom.db.engine import create_sync_engine
+from pressroom.db.session import make_sync_sessionmaker, transaction
 from pressroom.models import Tag, User, favorites, follows
 from tests.api.conftest import LIVE_PREFIX, Account, register
 from tests.api.test_articles import create
@@ -180,7 +180,7 @@ async def test_deleting_an_account_amid_favorites_keeps_every_count_exact(
     engine = create_sync_engine(settings_for(database))
 
     def delete_her() -> None:
-        with Session(engine) as session, session.begin():
+        with transaction(make_sync_sessionmaker(engine), writes=True) as session:
             accounts.delete_account(session, accounts.find(session, leaving.username))
 
     try:

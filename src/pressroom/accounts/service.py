@@ -8,10 +8,13 @@ their password (there is no e-mail to send a reset link with), a lost phone, or 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from dataclasses import asdict, dataclass
+from datetime import datetime
+from itertools import chain
 
-from sqlalchemy import ColumnElement, Table, delete, func, select, update
+from sqlalchemy import ColumnElement, Row, Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -117,56 +120,69 @@ def sign_out_everywhere(session: Session, account: Account) -> None:
     _end_sessions(session, account.id)
 
 
+def _articles_of(
+    session: Session, user_id: int, *, lock: bool
+) -> tuple[Sequence[int], Sequence[int]]:
+    """The ids of the articles the user wrote, and of those they favorited; ``lock`` locks
+    the rows found, so that none goes until this transaction ends (a favorite removed
+    meanwhile has moved its count itself, and must not be taken out twice)."""
+    own = select(Article.id).where(Article.author_id == user_id)
+    favorited = select(favorites.c.article_id).where(favorites.c.user_id == user_id)
+    if lock:
+        own, favorited = own.with_for_update(), favorited.with_for_update()
+    return session.scalars(own).all(), session.scalars(favorited).all()
+
+
+def _lock_articles(
+    session: Session, ids: Iterable[int]
+) -> Sequence[Row[int, int, datetime | None]]:
+    """Lock these articles by primary key, in id order as every writer locks them; their
+    id, author and publication time, as they are now."""
+    return session.execute(
+        select(Article.id, Article.author_id, Article.published_at)
+        .where(Article.id.in_(sorted(set(ids))))
+        .order_by(Article.id)
+        .with_for_update()
+    ).all()
+
+
 def delete_account(session: Session, account: Account) -> Holdings:
     """Delete the user and all they hold: the database cascades to their articles (with
     the comments, favorites and tag links on them), comments, favorites and follows.
 
-    The maintained counts move in the same transaction, and locks are taken in the order
-    every writer takes them (articles, then the site's total, the hours, the tags):
+    The maintained counts move in the same transaction. Locks are taken in the order
+    favoriting takes them: articles (by primary key), then the rows that point at them or
+    at her. Her own favorite being added holds its article while its foreign key waits for
+    her row, so taking her row before the articles would deadlock with it.
 
-    - The user's row first (their sessions end at once): nothing of theirs can be added
-      while this runs, since a new favorite, comment or article would need it for its
-      foreign key.
-    - Their own articles, whose part of the released counts is taken out.
-    - The articles they favorited; their favorites are read again once those are locked
-      (one removed meanwhile has moved its count itself), and each count goes down by one.
+    - The articles she wrote or favorited, found without a lock: locking her favorites
+      first would hold up favorites being added beside them, which hold articles.
+    - Her row: from then on nothing of hers can be added, since a new favorite, comment
+      or article would need it for its foreign key.
+    - The same found again, locked, with any she wrote or favorited in between: now the
+      lists are final, and each count her favorites added goes down by one.
 
-    Returns what went, counted once the user's row is locked; UnknownUser if the account
-    is gone already.
+    Returns what went, counted once her row is locked; UnknownUser if the account is gone
+    already. On SQLite, which locks the whole database instead, call it in a unit of work
+    begun for writes.
     """
-    # A write first: on SQLite it takes the write lock, waiting its turn, before this
-    # transaction reads anything a writer could change under it.
-    if not _end_sessions(session, account.id):
+    _lock_articles(session, chain(*_articles_of(session, account.id, lock=False)))
+    if session.scalar(select(User.id).where(User.id == account.id).with_for_update()) is None:
         raise UnknownUser(f"{account.username!r} is deleted already")
-    # PostgreSQL's UPDATE above leaves a foreign key's check free to go on; this does not.
-    session.execute(select(User.id).where(User.id == account.id).with_for_update())
+    locked = _lock_articles(session, chain(*_articles_of(session, account.id, lock=True)))
     held = holdings(session, account.id)
-    own = session.execute(
-        select(Article.id, Article.published_at)
-        .where(Article.author_id == account.id)
-        .order_by(Article.id)
-        .with_for_update()
-    ).all()
-    released = {article_id: at for article_id, at in own if at is not None}
+
+    own = [row for row in locked if row.author_id == account.id]
+    released = {row.id: row.published_at for row in own if row.published_at is not None}
     tags_of: dict[int, set[int]] = {article_id: set() for article_id in released}
     links = select(article_tags.c.article_id, article_tags.c.tag_id).where(
-        article_tags.c.article_id.in_(select(Article.id).where(Article.author_id == account.id))
+        article_tags.c.article_id.in_(sorted(released))
     )
-    for article_id, tag_id in session.execute(links):
-        if article_id in tags_of:
-            tags_of[article_id].add(tag_id)
+    for article_id, tag_id in session.execute(links) if released else ():
+        tags_of[article_id].add(tag_id)
     counters.withdraw(session, (Release.of(at, tags_of[key]) for key, at in released.items()))
-
-    given = favorites.c.user_id == account.id
-    favorited = session.scalars(
-        select(Article.id)
-        .where(Article.id.in_(select(favorites.c.article_id).where(given)))
-        .where(Article.author_id != account.id)
-        .order_by(Article.id)
-        .with_for_update()
-    ).all()
-    still_favorited = session.scalars(select(favorites.c.article_id).where(given).with_for_update())
-    counters.withdraw_favorites(session, set(favorited).intersection(still_favorited))
+    # Favorites of her own articles go with them; the others' counts go down by one.
+    counters.withdraw_favorites(session, (row.id for row in locked if row.author_id != account.id))
     session.execute(
         delete(User).where(User.id == account.id).execution_options(synchronize_session=False)
     )

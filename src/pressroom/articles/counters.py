@@ -111,9 +111,8 @@ _UNCHANGED = {"updated_at": Article.updated_at}
 _ARTICLE_ID = bindparam("article_id", type_=Integer)
 _USER_ID = bindparam("user_id", type_=Integer)
 _THE_FAVORITE = (favorites.c.user_id == _USER_ID, favorites.c.article_id == _ARTICLE_ID)
-# Added only if absent, in one statement whose row count says which. Under MariaDB's
-# REPEATABLE READ the rows an INSERT ... SELECT reads are read as they are now, with shared
-# locks, not from this transaction's older snapshot: so it cannot miss a favorite
+# Added only if absent, in one statement whose row count says which. It reads what was
+# committed when it began (READ COMMITTED, on MariaDB too), so it cannot miss a favorite
 # committed while this transaction waited for the article's lock.
 _FAVORITE_IF_ABSENT = insert(favorites).from_select(
     [favorites.c.user_id, favorites.c.article_id],

@@ -18,10 +18,18 @@ _BY_SLUG = select(Article).where(Article.slug == _SLUG)
 _REFERENCE_BY_SLUG = select(Article.id, Article.author_id, Article.published_at).where(
     Article.slug == _SLUG
 )
+# Articles are locked by primary key only, found by slug first without a lock. MariaDB
+# locks the index entries a statement reads by: locking through the slug's unique index
+# would hold its entry before the row, while deleting an account locks its articles' rows
+# first and then needs those entries for the cascade, which deadlocks.
 # FOR NO KEY UPDATE on PostgreSQL, so comments and favorites being inserted (whose
 # foreign-key checks take KEY SHARE) do not queue; FOR UPDATE on MariaDB. SQLite's writers
 # already hold the database lock.
-_LOCKED_REFERENCE_BY_SLUG = _REFERENCE_BY_SLUG.with_for_update(key_share=True)
+_LOCKED_REFERENCE_BY_ID = (
+    select(Article.id, Article.author_id, Article.published_at)
+    .where(Article.id == bindparam("id", type_=Article.id.type))
+    .with_for_update(key_share=True)
+)
 
 
 async def get_by_slug(session: AsyncSession, slug: str) -> Article | None:
@@ -42,11 +50,12 @@ async def get_reference(
 ) -> ArticleReference | None:
     """An article to read or to act on without changing it (favorite, comment).
 
-    ``lock`` takes its row lock as it is found, until the transaction ends: every
+    ``lock`` takes its row lock once it is found, until the transaction ends: every
     (un)favorite of an article queues there (see ``pressroom.articles.counters``).
     """
-    statement = _LOCKED_REFERENCE_BY_SLUG if lock else _REFERENCE_BY_SLUG
-    row = (await session.execute(statement, {"slug": slug})).first()
+    row = (await session.execute(_REFERENCE_BY_SLUG, {"slug": slug})).first()
+    if row is not None and lock:  # read again as it is now, once locked
+        row = (await session.execute(_LOCKED_REFERENCE_BY_ID, {"id": row.id})).first()
     return None if row is None else ArticleReference(*row)
 
 

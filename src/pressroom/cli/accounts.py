@@ -74,7 +74,7 @@ def password(
     with open_database() as factory:
         account = _account(factory, username)
         password_hash = new_password_hash(_new_password(password_stdin))
-        with transaction(factory) as session:
+        with transaction(factory, writes=True) as session:
             accounts.set_password(session, account, password_hash)
     _say(f"New password set for {account.username}.")
 
@@ -84,7 +84,7 @@ def sign_out(username: Username) -> None:
     """Sign the user out everywhere: every token issued to them so far stops working."""
     with open_database() as factory:
         account = _account(factory, username)
-        with transaction(factory) as session:
+        with transaction(factory, writes=True) as session:
             accounts.sign_out_everywhere(session, account)
     _say(f"Signed {account.username} out everywhere.")
 
@@ -129,7 +129,7 @@ def delete(
                 raise typer.Exit(REFUSED)
         if not dry_run:
             try:
-                with transaction(factory) as session:
+                with transaction(factory, writes=True) as session:
                     held = accounts.delete_account(session, account)
             except UnknownUser as exc:
                 raise fail(str(exc), USAGE_ERROR) from None

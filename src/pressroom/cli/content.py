@@ -107,7 +107,7 @@ def seed(
     plan = SeedPlan(**plan_values)
     with open_database() as factory:
         try:
-            with transaction(factory) as session:
+            with transaction(factory, writes=True) as session:
                 result = seed_rows(session, plan, progress)
         except SeedError as exc:
             raise fail(str(exc), USAGE_ERROR) from None
@@ -169,7 +169,7 @@ def _confirm_and_apply(
             if not typer.confirm(f"{verb.capitalize()} {matching} drafts?", default=False):
                 err.print("Nothing changed.")
                 raise typer.Exit(REFUSED)
-        with transaction(factory) as session:
+        with transaction(factory, writes=True) as session:
             changed = apply(session, drafts)
     _report(verb, matching, changed, options)
 
@@ -236,7 +236,7 @@ def recount(
     the publication time each tag link copies, and the words of each body.
     Every write keeps them; this repairs them after rows were changed by hand.
     """
-    with open_database() as factory, transaction(factory) as session:
+    with open_database() as factory, transaction(factory, writes=True) as session:
         fixed = counters.recount(session)
     figures = {
         "site": fixed.site,

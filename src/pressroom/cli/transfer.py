@@ -118,7 +118,7 @@ def _import(
 ) -> ImportReport:
     report = ImportReport()
     try:
-        with transaction(factory) as session, progress("Importing") as advance:
+        with transaction(factory, writes=True) as session, progress("Importing") as advance:
             report = import_stream(session, stream, advance=advance)
             if dry_run or (report.error_count and on_error is OnError.ABORT):
                 raise _Discard

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from pressroom.config import Settings
 from pressroom.db.events import install_slow_query_log
 from pressroom.db.replicas import REMOTE_APPLY, reads_elsewhere
+from pressroom.db.session import WRITES
 from pressroom.db.urls import Backend, async_url, backend_of, sync_url
 
 
@@ -33,6 +34,11 @@ def _engine_options(url: URL, settings: Settings) -> dict[str, Any]:
     if backend is Backend.MYSQL:
         # MySQL closes idle connections after wait_timeout; replace them first.
         options["pool_recycle"] = settings.pool_recycle
+        # READ COMMITTED, as on PostgreSQL: each statement sees what was committed when it
+        # began, and a locking read locks the rows it finds, not the gaps between them.
+        # Under REPEATABLE READ, checking that a favorite is absent locks the gap it would
+        # go in, and two favorites going into one gap deadlock.
+        options["isolation_level"] = "READ COMMITTED"
     if backend is Backend.POSTGRESQL and url.get_driver_name() == "asyncpg":
         # A pooler keeps each client's TimeZone and sets it on the server connection it lends.
         options["connect_args"] = {"server_settings": {"timezone": "UTC"}}
@@ -83,7 +89,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int, begin: str) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql(begin)
+        writes = connection.get_execution_options().get(WRITES, False)
+        connection.exec_driver_sql(SQLITE_BEGIN_FOR_WRITES if writes else begin)
 
 
 # MySQL's "check constraint violated" (3819) and MariaDB's "CONSTRAINT failed" (4025).
@@ -108,7 +115,8 @@ def _configure_mysql(engine: Engine) -> None:
 # SQLite: a deferred transaction that turns into a write fails at once when another writer
 # got there first (its snapshot is stale, so waiting cannot help). The web app's writes
 # therefore take the write lock when they begin, and wait their turn for it; its reads
-# begin deferred, on an engine of their own, and never wait for writers (WAL).
+# begin deferred, on an engine of their own, and never wait for writers (WAL). The CLI's
+# units of work begin deferred unless they say they write (pressroom.db.session.WRITES).
 SQLITE_BEGIN_DEFERRED = "BEGIN"
 SQLITE_BEGIN_FOR_WRITES = "BEGIN IMMEDIATE"
 

@@ -7,7 +7,7 @@ had in time. The API answers them 503 with ``Retry-After``; everything else stay
 
 from __future__ import annotations
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 # SQLSTATE classes of the same kind: 08 connection exception, 53 insufficient resources,
@@ -39,4 +39,24 @@ def database_unavailable(exc: BaseException) -> bool:
     # A refused or reset connection while the pool opens one comes through unwrapped.
     return isinstance(exc, ConnectionError | TimeoutError) or (
         isinstance(exc, OSError) and exc.errno is not None
+    )
+
+
+# A row pointing at one that is not there: PostgreSQL's SQLSTATE, MariaDB's and MySQL's
+# error number, SQLite's message.
+_FOREIGN_KEY_SQLSTATE = "23503"
+_MYSQL_NO_PARENT_ROW = 1452
+_SQLITE_FOREIGN_KEY = "FOREIGN KEY constraint failed"
+
+
+def missing_reference(exc: BaseException) -> bool:
+    """Whether ``exc`` is a foreign key pointing at nothing: what a write refers to was
+    deleted while it ran (checked when the request began, it was there)."""
+    if not isinstance(exc, IntegrityError):
+        return False
+    args = getattr(exc.orig, "args", None) or ("",)
+    return (
+        _sqlstate(exc) == _FOREIGN_KEY_SQLSTATE
+        or args[0] == _MYSQL_NO_PARENT_ROW
+        or _SQLITE_FOREIGN_KEY in str(args[0])
     )

@@ -58,11 +58,24 @@ class RequestSessions:
             yield await session.connection()
 
 
+# The execution option a unit of work that is going to write begins with: on SQLite it
+# begins IMMEDIATE, taking the write lock (or waiting its turn for it) before it reads.
+# A deferred transaction that reads and then writes fails at once when another writer
+# committed in between, since its snapshot is stale. Server databases ignore it.
+WRITES = "pressroom_writes"
+
+
 @contextmanager
-def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One unit of work: commit on success, roll back on any error, always close."""
+def transaction(factory: sessionmaker[Session], *, writes: bool = False) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back on any error, always close.
+
+    ``writes`` says that it is going to write (see ``WRITES``); a read-only one, such as
+    an export, never holds SQLite's write lock and so never holds up the web app's writes.
+    """
     with factory() as session:
         try:
+            if writes:
+                session.connection(execution_options={WRITES: True})
             yield session
             session.commit()
         except BaseException:

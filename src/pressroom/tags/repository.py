@@ -65,7 +65,7 @@ async def _ids_by_name(
     statement = select(Tag.name, Tag.id).where(Tag.name.in_(set(names)))
     if latest:
         # A locking read sees rows committed since this transaction began, which
-        # MariaDB's REPEATABLE READ snapshot would hide (another request's new tag).
+        # a REPEATABLE READ snapshot would hide (another request's new tag).
         statement = statement.with_for_update(read=True)
     rows = await session.execute(statement)
     return dict(rows.all())
