@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
-from sqlalchemy import Engine, delete, event
 
-from pressroom.db.engine import create_sync_engine
-from pressroom.db.urls import Backend
-from pressroom.models import User
-from tests.api.conftest import LIVE_PREFIX, PASSWORD, Account, register
+from tests.api.conftest import PASSWORD, Account
 from tests.api.test_articles import create
-from tests.conftest import settings_for
-from tests.databases import ScratchDatabase
 
 INVALID_CREDENTIALS = {"errors": {"credentials": ["invalid"]}}
 
@@ -103,36 +95,3 @@ async def test_deleting_needs_a_token(client: httpx.AsyncClient, alice: Account)
     assert missing.status_code == 401
     assert missing.json() == {"errors": {"token": ["is missing"]}}
     assert (await client.get("/api/user", headers=alice.auth)).status_code == 200
-
-
-async def test_a_write_that_outlives_its_account_ends_signed_out(
-    live: httpx.AsyncClient, database: ScratchDatabase
-) -> None:
-    """Her account goes after her request was signed in and before its favorite is stored:
-    the favorite's foreign key finds nobody, and she gets the 401 her next request gets."""
-    if database.backend is Backend.SQLITE:
-        pytest.skip("SQLite's writers hold the whole database: no account goes amid a write")
-    author = await register(live, f"{LIVE_PREFIX}outlivedauthor")
-    leaving = await register(live, f"{LIVE_PREFIX}outlived")
-    slug = (await create(live, author, title="Outlived"))["slug"]
-    elsewhere = create_sync_engine(settings_for(database))
-    deleted: list[str] = []
-
-    def delete_her_first(*args: Any) -> None:
-        statement: str = args[2]
-        if statement.startswith("INSERT INTO favorites") and not deleted:
-            deleted.append(leaving.username)
-            with elsewhere.begin() as connection:
-                connection.execute(delete(User).where(User.username == leaving.username))
-
-    event.listen(Engine, "before_cursor_execute", delete_her_first)
-    try:
-        response = await live.post(f"/api/articles/{slug}/favorite", headers=leaving.auth)
-    finally:
-        event.remove(Engine, "before_cursor_execute", delete_her_first)
-        elsewhere.dispose()
-
-    assert deleted == [leaving.username]
-    assert response.status_code == 401
-    assert response.json() == {"errors": {"token": ["is invalid"]}}
-    assert (await live.get(f"/api/articles/{slug}")).json()["article"]["favoritesCount"] == 0

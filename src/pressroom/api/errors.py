@@ -10,10 +10,13 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy import ColumnElement
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pressroom.db.faults import DATABASE_FAILURES, database_unavailable
+from pressroom.db.faults import DATABASE_FAILURES, database_unavailable, missing_reference
 from pressroom.errors import DomainError
+from pressroom.models import Article, Comment, favorites, follows
 
 logger = logging.getLogger("pressroom.api")
 
@@ -100,6 +103,28 @@ def validation_errors(exc: RequestValidationError) -> dict[str, list[str]]:
     return messages_by_field(exc.errors())
 
 
+def _named(column: ColumnElement[Any]) -> str:
+    (foreign_key,) = column.foreign_keys
+    return str(foreign_key.constraint.name if foreign_key.constraint else "")
+
+
+# A write refers to rows that were there when the request looked. One deleted while it ran
+# leaves its foreign key pointing at nothing; the answer is the one the next request gets.
+# The writer's own account: their token names nobody now. What the request named: gone.
+# (SQLite, which does not name the key, lets one writer in at a time: no row goes amid
+# a write there.)
+_SIGNED_OUT = ("token", "is invalid", 401)
+_GONE_MEANWHILE: dict[str, tuple[str, str, int]] = {
+    _named(Article.__table__.c.author_id): _SIGNED_OUT,
+    _named(Comment.__table__.c.author_id): _SIGNED_OUT,
+    _named(favorites.c.user_id): _SIGNED_OUT,
+    _named(follows.c.follower_id): _SIGNED_OUT,
+    _named(Comment.__table__.c.article_id): ("article", "not found", 404),
+    _named(favorites.c.article_id): ("article", "not found", 404),
+    _named(follows.c.followee_id): ("profile", "not found", 404),
+}
+
+
 # Renders an error as a page when the request came from one (see ``pressroom.web``), or
 # answers None to leave it to the API's envelope.
 PageErrors = Callable[[Request, int, "dict[str, list[str]] | None"], "Response | None"]
@@ -169,6 +194,14 @@ def install_error_handlers(
     # catch-all handler after answering, and a database restart is no crash.
     for failure in DATABASE_FAILURES:
         app.add_exception_handler(failure, _database_failure)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
+        gone = _GONE_MEANWHILE.get(missing_reference(exc) or "")
+        if gone is None:
+            return _server_error(request)
+        field, message, status = gone
+        return answer(request, error_body(field, message), status)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:

@@ -7,6 +7,8 @@ had in time. The API answers them 503 with ``Retry-After``; everything else stay
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -42,21 +44,32 @@ def database_unavailable(exc: BaseException) -> bool:
     )
 
 
-# A row pointing at one that is not there: PostgreSQL's SQLSTATE, MariaDB's and MySQL's
-# error number, SQLite's message.
+# A row pointing at one that is not there: PostgreSQL's SQLSTATE (its error names the
+# foreign key), MariaDB's and MySQL's error number (the message names it), SQLite's
+# message (which does not).
 _FOREIGN_KEY_SQLSTATE = "23503"
 _MYSQL_NO_PARENT_ROW = 1452
+_MYSQL_KEY_NAME = re.compile(r"CONSTRAINT `([^`]+)` FOREIGN KEY")
 _SQLITE_FOREIGN_KEY = "FOREIGN KEY constraint failed"
 
 
-def missing_reference(exc: BaseException) -> bool:
-    """Whether ``exc`` is a foreign key pointing at nothing: what a write refers to was
-    deleted while it ran (checked when the request began, it was there)."""
+def missing_reference(exc: BaseException) -> str | None:
+    """The name of the foreign key that found nothing to point at, if ``exc`` says one did
+    ("" when the database does not name it); None for any other failure.
+
+    What the write refers to was there when the request looked: it was deleted meanwhile.
+    """
     if not isinstance(exc, IntegrityError):
-        return False
-    args = getattr(exc.orig, "args", None) or ("",)
-    return (
-        _sqlstate(exc) == _FOREIGN_KEY_SQLSTATE
-        or args[0] == _MYSQL_NO_PARENT_ROW
-        or _SQLITE_FOREIGN_KEY in str(args[0])
-    )
+        return None
+    original = exc.orig
+    if _sqlstate(exc) == _FOREIGN_KEY_SQLSTATE:
+        # psycopg's diagnostics, or asyncpg's own error under SQLAlchemy's adapter.
+        diagnostics = getattr(original, "diag", None) or getattr(original, "__cause__", None)
+        return str(getattr(diagnostics, "constraint_name", None) or "")
+    args = getattr(original, "args", None) or ("",)
+    if args[0] == _MYSQL_NO_PARENT_ROW:
+        named = _MYSQL_KEY_NAME.search(str(args[-1]))
+        return named.group(1) if named else ""
+    if _SQLITE_FOREIGN_KEY in str(args[0]):
+        return ""
+    return None

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from pressroom.db.deps import DbSession, read_connection
-from pressroom.db.faults import missing_reference
 from pressroom.errors import Unauthorized
 from pressroom.models import User
 from pressroom.users import repository
@@ -113,39 +111,14 @@ async def reading(request: Request) -> AsyncIterator[Reading]:
         yield Reading(connection, viewer_id)
 
 
-@asynccontextmanager
-async def account_kept(
-    session: AsyncSession, user: User, gone: Callable[[], Exception]
-) -> AsyncIterator[User]:
-    """Run the request as ``user``, whose account may be deleted while it runs: a write of
-    theirs then finds nothing for its foreign key to point at. That ends as their next
-    request would, with ``gone()`` (a 401, or the site's sign-in page), not as a crash."""
-    user_id = user.id  # the rollback below expires the object
-    try:
-        yield user
-    except IntegrityError as exc:
-        if not missing_reference(exc):
-            raise
-        await session.rollback()
-        if await repository.exists(session, user_id):
-            raise  # something else it pointed at went: not theirs to answer for
-        raise gone() from None
-
-
-def _token_void() -> Unauthorized:
-    return Unauthorized("token", "is invalid")
-
-
 async def current_user(
     session: DbSession, tokens: Tokens, header: Annotated[str | None, Depends(token_header)]
-) -> AsyncIterator[User]:
-    """The signed-in user; 401 when there is none, or once their account is deleted."""
+) -> User:
+    """The signed-in user; 401 when there is none."""
     token = _token_from(header)
     if token is None:
         raise Unauthorized("token", "is missing")
-    async with account_kept(session, await _user_for(token, tokens, session), _token_void) as user:
-        yield user
+    return await _user_for(token, tokens, session)
 
 
-# Its exit runs with the unit of work's, before the reply is sent (see DbSession).
-CurrentUser = Annotated[User, Depends(current_user, scope="function")]
+CurrentUser = Annotated[User, Depends(current_user)]

@@ -17,13 +17,6 @@ async def get_by_id(session: AsyncSession, user_id: int) -> User | None:
     return await session.scalar(_BY_ID, {"user_id": user_id})
 
 
-_ID_BY_ID = select(User.id).where(User.id == bindparam("user_id"))
-
-
-async def exists(session: AsyncSession, user_id: int) -> bool:
-    return await session.scalar(_ID_BY_ID, {"user_id": user_id}) is not None
-
-
 # What a read needs to know of its reader: that they exist, and what their token must
 # match. Columns, not a User: a read has no session to load one into.
 _TOKEN_CHECK_BY_ID = select(User.password_hash, User.token_generation).where(

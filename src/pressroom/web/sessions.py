@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -22,7 +21,7 @@ from fastapi import Depends, Request, Response
 from pressroom.db.deps import DbSession
 from pressroom.errors import Forbidden
 from pressroom.models import User
-from pressroom.users.deps import Tokens, account_kept, user_for_token
+from pressroom.users.deps import Tokens, user_for_token
 from pressroom.users.security import TokenIssuer
 
 SESSION_COOKIE = "pressroom_session"
@@ -74,15 +73,13 @@ async def page_viewer(request: Request, session: DbSession, tokens: Tokens) -> U
 Viewer = Annotated[User | None, Depends(page_viewer)]
 
 
-async def signed_in(viewer: Viewer, session: DbSession) -> AsyncIterator[User]:
+async def signed_in(viewer: Viewer) -> User:
     if viewer is None:
         raise SignInRequired
-    async with account_kept(session, viewer, SignInRequired) as author:
-        yield author
+    return viewer
 
 
-# Its exit runs with the unit of work's, before the reply is sent (see DbSession).
-Author = Annotated[User, Depends(signed_in, scope="function")]
+Author = Annotated[User, Depends(signed_in)]
 
 
 def _form_key(request: Request) -> bytes:
