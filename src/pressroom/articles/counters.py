@@ -4,18 +4,18 @@ A list's ``articlesCount`` and each article's ``favoritesCount`` are read on eve
 counting rows for them would be a scan that grows with the site. So every write that
 changes what they count changes them too, in the same transaction:
 
-- Favorites: the article's row is locked as it is found, which queues every (un)favorite
-  of one article, then the favorite is added or removed and ``favorites_count`` moves by
-  one only if it was.
+- Favorites: the article's row is locked once found, which queues every (un)favorite of
+  one article, then the favorite is added or removed and ``favorites_count`` moves by one
+  only if it was.
 - Released articles (published or scheduled): a create, update, publish, unpublish or
   delete moves ``site_totals`` and its tags' counts by the difference. Readers subtract the
   few articles still scheduled, so totals stay exact as schedules come due with no write.
 
-Lock order, the same in every transaction: the article, then ``site_totals``, then the
-scheduled hours by hour, then tags by id, and counters before the link rows that point at
-them. MariaDB's foreign-key check
-takes a shared lock on the row a new link points at; two transactions holding that lock
-and both asking to update the row would deadlock.
+Lock order, the same in every transaction: articles (by primary key, in id order), then
+users, then ``site_totals``, then the scheduled hours by hour, then tags by id, and
+counters before the link rows that point at them. MariaDB's foreign-key check takes a
+shared lock on the row a new link points at; two transactions holding that lock and both
+asking to update the row would deadlock.
 
 Bulk work (seed, import, bulk publish) recounts instead, set-based, with :func:`recount`.
 """
