@@ -162,6 +162,10 @@ def delete_account(session: Session, account: Account) -> Holdings:
     - The same found again, locked, with any she wrote or favorited in between: now the
       lists are final, and each count her favorites added goes down by one.
 
+    Only a change of hers to an article she wrote or favorited in between, made at that
+    very moment, can still deadlock with this: the database then undoes one of the two
+    whole, and nothing is half-written.
+
     Returns what went, counted once her row is locked; UnknownUser if the account is gone
     already. On SQLite, which locks the whole database instead, call it in a unit of work
     begun for writes.
