@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pressroom.db.faults import DATABASE_FAILURES, database_unavailable, missing_reference
 from pressroom.errors import DomainError
-from pressroom.models import Article, Comment, favorites, follows
+from pressroom.models import Article, Comment, article_tags, favorites, follows
 
 logger = logging.getLogger("pressroom.api")
 
@@ -121,6 +121,7 @@ _GONE_MEANWHILE: dict[str, tuple[str, str, int]] = {
     _named(follows.c.follower_id): _SIGNED_OUT,
     _named(Comment.__table__.c.article_id): ("article", "not found", 404),
     _named(favorites.c.article_id): ("article", "not found", 404),
+    _named(article_tags.c.article_id): ("article", "not found", 404),
     _named(follows.c.followee_id): ("profile", "not found", 404),
 }
 

@@ -2,7 +2,9 @@
 
 Those are worth a retry: the database is down or restarting, a connection was cut, the
 pool has no connection to give, a statement ran past its timeout, a lock could not be
-had in time. The API answers them 503 with ``Retry-After``; everything else stays a 500.
+had in time. The API answers them 503 with ``Retry-After``. One more kind is no bug
+either: a foreign key that finds nothing, when what a write points at was deleted while it
+ran; the API answers it as the next request would. Everything else stays a 500.
 """
 
 from __future__ import annotations
