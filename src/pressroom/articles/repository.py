@@ -15,9 +15,8 @@ from pressroom.models import Article
 # (and computing its cache key) for each request cost more than running it.
 _SLUG = bindparam("slug", type_=Article.slug.type)
 _BY_SLUG = select(Article).where(Article.slug == _SLUG)
-_REFERENCE_BY_SLUG = select(Article.id, Article.author_id, Article.published_at).where(
-    Article.slug == _SLUG
-)
+_REFERENCE = select(Article.id, Article.author_id, Article.published_at)
+_REFERENCE_BY_SLUG = _REFERENCE.where(Article.slug == _SLUG)
 # Articles are locked by primary key only, found by slug first without a lock. MariaDB
 # locks the index entries a statement reads by: locking through the slug's unique index
 # would hold its entry before the row, while deleting an account locks its articles' rows
@@ -25,11 +24,9 @@ _REFERENCE_BY_SLUG = select(Article.id, Article.author_id, Article.published_at)
 # FOR NO KEY UPDATE on PostgreSQL, so comments and favorites being inserted (whose
 # foreign-key checks take KEY SHARE) do not queue; FOR UPDATE on MariaDB. SQLite's writers
 # already hold the database lock.
-_LOCKED_REFERENCE_BY_ID = (
-    select(Article.id, Article.author_id, Article.published_at)
-    .where(Article.id == bindparam("id", type_=Article.id.type))
-    .with_for_update(key_share=True)
-)
+_LOCKED_REFERENCE_BY_ID = _REFERENCE.where(
+    Article.id == bindparam("id", type_=Article.id.type)
+).with_for_update(key_share=True)
 
 
 async def get_by_slug(session: AsyncSession, slug: str) -> Article | None:
