@@ -49,6 +49,7 @@ EXPECTED_TABLES = {
     "site_totals",
     "failed_sign_ins",
     "scheduled_hours",
+    "revoked_tokens",
 }
 
 

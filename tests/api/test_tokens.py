@@ -1,8 +1,10 @@
 """Login tokens: only ours, only HS256, only unexpired, only for a user who still exists,
-still has the password the token was issued under and has not signed out everywhere since."""
+still has the password the token was issued under, has not signed out everywhere since
+and has not signed out with that token itself."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from datetime import timedelta
@@ -12,12 +14,12 @@ import httpx
 import jwt
 import pytest
 from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from pressroom.kit.clock import utc_now
-from pressroom.models import User
+from pressroom.models import RevokedToken, User
 from pressroom.users import security
-from tests.api.conftest import PASSWORD, TEST_SECRET, Account
+from tests.api.conftest import LIVE_PREFIX, PASSWORD, TEST_SECRET, Account, register
 
 INVALID = {"errors": {"token": ["is invalid"]}}
 # A token is checked in two places: by the ``CurrentUser`` dependency (the account, every
@@ -232,3 +234,99 @@ async def test_a_token_naming_another_generation_is_refused(
         assert await _rejected(client, forged), generation
     same = jwt.encode(claims | {"gen": 0}, TEST_SECRET, algorithm="HS256")
     assert (await client.get("/api/user", headers={"Authorization": f"Token {same}"})).is_success
+
+
+async def test_signing_out_ends_that_token_alone(
+    client: httpx.AsyncClient, alice: Account, bob: Account
+) -> None:
+    other_device = await _login(client, alice)
+    assert _claims_of(other_device)["jti"] != _claims_of(alice.token)["jti"]
+    ended = await client.delete("/api/user/session", headers=alice.auth)
+    assert ended.status_code == 204
+    assert ended.content == b""
+    assert await _rejected(client, alice.token)
+    # Her other tokens, and everybody else's, still work.
+    for token in (other_device, bob.token):
+        for path in CHECKED_BY:
+            answer = await client.get(path, headers={"Authorization": f"Token {token}"})
+            assert answer.status_code == 200, path
+    spent = await client.delete("/api/user/session", headers=alice.auth)
+    assert spent.status_code == 401
+    assert spent.json() == INVALID
+    assert (await client.delete("/api/user/session")).json() == {
+        "errors": {"token": ["is missing"]}
+    }
+
+
+async def test_a_revocation_is_kept_until_its_token_expires_and_no_longer(
+    client: httpx.AsyncClient, alice: Account, async_session: AsyncSession
+) -> None:
+    # One that no token can match any more: its token would have expired a minute ago.
+    past = utc_now() - timedelta(minutes=1)
+    async_session.add(RevokedToken(token_id="expired-long-ago", expires_at=past))
+    await async_session.flush()
+    assert (await client.delete("/api/user/session", headers=alice.auth)).status_code == 204
+    kept = (
+        await async_session.execute(select(RevokedToken.token_id, RevokedToken.expires_at))
+    ).all()
+    claims = _claims_of(alice.token)
+    assert [(token_id, expires.timestamp()) for token_id, expires in kept] == [
+        (claims["jti"], claims["exp"])
+    ]
+
+
+async def test_a_token_id_is_matched_exactly(
+    client: httpx.AsyncClient, alice: Account, async_session: AsyncSession
+) -> None:
+    # MySQL's default collations ignore case: the ids must not.
+    token_id = _claims_of(alice.token)["jti"]
+    other_case = token_id.swapcase()
+    assert other_case != token_id
+    expires_at = utc_now() + timedelta(hours=1)
+    async_session.add(RevokedToken(token_id=other_case, expires_at=expires_at))
+    await async_session.flush()
+    for path in CHECKED_BY:
+        assert (await client.get(path, headers=alice.auth)).status_code == 200, path
+
+
+async def test_two_sign_outs_with_one_token_at_once_leave_one_revocation(
+    live: httpx.AsyncClient, async_engine: AsyncEngine
+) -> None:
+    account = await register(live, f"{LIVE_PREFIX}signout{id(live) % 10000}")
+    answers = await asyncio.gather(
+        *(live.delete("/api/user/session", headers=account.auth) for _ in range(4))
+    )
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses[0] == 204, [answer.text for answer in answers]
+    assert set(statuses) <= {204, 401}, [answer.text for answer in answers]
+    assert await _rejected(live, account.token)
+    token_id = _claims_of(account.token)["jti"]
+    this_token = RevokedToken.token_id == token_id
+    async with async_engine.begin() as connection:
+        found = await connection.scalars(select(RevokedToken.token_id).where(this_token))
+        assert found.all() == [token_id]
+        await connection.execute(delete(RevokedToken).where(this_token))
+
+
+async def test_signing_out_with_a_token_from_before_token_ids_signs_out_everywhere(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    # Tokens issued before tokens had ids carry none: they still work, and signing out
+    # with one cannot name it alone, so it ends all of them.
+    claims = {name: value for name, value in _claims_of(alice.token).items() if name != "jti"}
+    older = jwt.encode(claims, TEST_SECRET, algorithm="HS256")
+    older_auth = {"Authorization": f"Token {older}"}
+    for path in CHECKED_BY:
+        assert (await client.get(path, headers=older_auth)).status_code == 200, path
+    assert (await client.delete("/api/user/session", headers=older_auth)).status_code == 204
+    assert await _rejected(client, older)
+    assert await _rejected(client, alice.token)
+
+
+async def test_a_token_id_that_is_not_a_string_is_refused(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    claims = _claims_of(alice.token)
+    for token_id in (1, None, ["x"], {"id": "x"}):
+        forged = jwt.encode(claims | {"jti": token_id}, TEST_SECRET, algorithm="HS256")
+        assert await _rejected(client, forged), token_id

@@ -443,6 +443,28 @@ async def test_settings_change_profile_and_password(
     assert ">kept bio</textarea>" in invalid.text
 
 
+async def test_signing_out_ends_this_browsers_session_for_good(
+    browser: Browser, other_browser: Browser, browsers: Callable[..., httpx.AsyncClient]
+) -> None:
+    await browser.sign_up("ada")
+    await other_browser.get("/login")
+    await other_browser.post(
+        "/login", {"email": "ada@example.org", "password": "correct horse battery staple"}
+    )
+    copied = browser.http.cookies["pressroom_session"]
+    signed_out = await browser.post("/logout")
+    assert signed_out.status_code == 303
+    assert "Sign out" not in (await browser.get("/")).text
+    # A copy of the cookie taken before signs nobody in, on the site or on the API.
+    browser.http.cookies.set("pressroom_session", copied)
+    assert "Sign out" not in (await browser.get("/")).text
+    app = browsers()
+    refused = await app.get("/api/user", headers={"Authorization": f"Token {copied}"})
+    assert refused.status_code == 401
+    # The other browser is still signed in.
+    assert "Sign out" in (await other_browser.get("/")).text
+
+
 async def test_signing_out_everywhere_ends_every_session(
     browser: Browser, other_browser: Browser, browsers: Callable[..., httpx.AsyncClient]
 ) -> None:

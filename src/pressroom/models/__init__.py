@@ -6,12 +6,14 @@ from pressroom.models.links import article_tags, favorites, follows
 from pressroom.models.sign_ins import FailedSignIn
 from pressroom.models.site import ScheduledHour, SiteTotals
 from pressroom.models.tags import Tag
+from pressroom.models.tokens import RevokedToken
 from pressroom.models.users import User
 
 __all__ = [
     "Article",
     "Comment",
     "FailedSignIn",
+    "RevokedToken",
     "ScheduledHour",
     "SiteTotals",
     "Tag",

@@ -15,7 +15,7 @@ from pressroom.db.deps import DbSession, read_connection
 from pressroom.errors import Unauthorized
 from pressroom.models import User
 from pressroom.users import repository
-from pressroom.users.security import TokenIssuer
+from pressroom.users.security import TokenClaims, TokenIssuer
 
 # Documents the scheme in OpenAPI; the header is parsed below (auto_error would answer 403).
 token_header = APIKeyHeader(
@@ -46,12 +46,17 @@ def _token_from(header: str | None) -> str | None:
 async def user_for_token(token: str, tokens: TokenIssuer, session: AsyncSession) -> User | None:
     """The user a token names, or None when it is invalid, expired or void."""
     claims = tokens.read(token)
-    user = await repository.get_by_id(session, claims.user_id) if claims is not None else None
-    # A deleted user's token names nobody; one issued before a password change, or before
-    # they signed out everywhere, is void.
-    if claims is None or user is None:
+    if claims is None:
         return None
-    if not tokens.accepts(claims, user.password_hash, user.token_generation):
+    holder = await repository.token_holder(session, claims.user_id, claims.token_id)
+    # A deleted user's token names nobody; one issued before a password change, or before
+    # they signed out everywhere, or signed out with itself, is void.
+    if holder is None:
+        return None
+    user = holder.user
+    if not tokens.accepts(
+        claims, user.password_hash, user.token_generation, revoked=holder.revoked
+    ):
         return None
     return user
 
@@ -82,9 +87,11 @@ async def _reader_id(token: str, tokens: TokenIssuer, connection: AsyncConnectio
     """The id of the user the token names, checked as :func:`user_for_token` checks it."""
     claims = tokens.read(token)
     if claims is not None:
-        holder = await repository.token_check_of(connection, claims.user_id)
-        if holder is not None and tokens.accepts(claims, *holder):
-            return claims.user_id
+        holder = await repository.token_check_of(connection, claims.user_id, claims.token_id)
+        if holder is not None:
+            password_hash, generation, revoked = holder
+            if tokens.accepts(claims, password_hash, generation, revoked=revoked):
+                return claims.user_id
     raise Unauthorized("token", "is invalid")
 
 
@@ -122,3 +129,16 @@ async def current_user(
 
 
 CurrentUser = Annotated[User, Depends(current_user)]
+
+
+async def current_token(
+    user: CurrentUser, tokens: Tokens, header: Annotated[str | None, Depends(token_header)]
+) -> TokenClaims:
+    """What the token the signed-in user was let in with says (its id, its expiry)."""
+    claims = tokens.read(_token_from(header) or "")
+    if claims is None:  # it expired since ``current_user`` read it
+        raise Unauthorized("token", "is invalid")
+    return claims
+
+
+CurrentToken = Annotated[TokenClaims, Depends(current_token)]

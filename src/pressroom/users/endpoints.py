@@ -11,7 +11,7 @@ from pressroom.db.deps import DbSession, ReadSession
 from pressroom.models import User
 from pressroom.models.users import normalize_email
 from pressroom.users import service, throttle
-from pressroom.users.deps import CurrentUser, Tokens
+from pressroom.users.deps import CurrentToken, CurrentUser, Tokens
 from pressroom.users.schemas import (
     LoginUserRequest,
     NewUserRequest,
@@ -82,6 +82,18 @@ async def update_current_user(
 ) -> UserResponse:
     """Change the signed-in user's settings."""
     return _response(await service.update(session, user, body.user), tokens)
+
+
+@router.delete(
+    "/user/session",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=errors(401),
+)
+async def end_this_session(user: CurrentUser, token: CurrentToken, session: DbSession) -> Response:
+    """Sign out: the token sent with this request stops working, wherever it is kept; the
+    user's other tokens (other browsers and apps) still work."""
+    await service.end_this_session(session, user, token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.delete(

@@ -2,36 +2,69 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Row, bindparam, or_, select
+from datetime import datetime
+from typing import NamedTuple
+
+from sqlalchemy import Row, String, bindparam, delete, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pressroom.db.base import Base
+from pressroom.db.dialects import insert_once
 from pressroom.db.rows import Reads, read_rows
-from pressroom.models import User
+from pressroom.kit.clock import utc_now
+from pressroom.models import RevokedToken, User
 
-# Every signed-in request runs this one to know who asks. Built once, it is not rebuilt,
-# nor its cache key computed again, on each request.
-_BY_ID = select(User).where(User.id == bindparam("user_id"))
+_REVOKED_TOKENS = Base.metadata.tables[RevokedToken.__tablename__]
+# Whether the token with this id was signed out with; never, for a token with no id (NULL).
+_REVOKED = exists().where(RevokedToken.token_id == bindparam("token_id", type_=String))
 
-
-async def get_by_id(session: AsyncSession, user_id: int) -> User | None:
-    return await session.scalar(_BY_ID, {"user_id": user_id})
-
-
+# Every signed-in request runs one of these two to know who asks, and whether their token
+# still holds. Built once, they are not rebuilt, nor their cache keys computed again, on
+# each request.
+_HOLDER_BY_ID = select(User, _REVOKED).where(User.id == bindparam("user_id"))
 # What a read needs to know of its reader: that they exist, and what their token must
 # match. Columns, not a User: a read has no session to load one into.
-_TOKEN_CHECK_BY_ID = select(User.password_hash, User.token_generation).where(
+_TOKEN_CHECK_BY_ID = select(User.password_hash, User.token_generation, _REVOKED).where(
     User.id == bindparam("user_id")
 )
+
+
+class TokenHolder(NamedTuple):
+    user: User
+    revoked: bool  # the token itself was signed out with
+
+
+async def token_holder(
+    session: AsyncSession, user_id: int, token_id: str | None
+) -> TokenHolder | None:
+    """The user a token names, and whether that token was signed out with; None if there
+    is no such user. One statement, as every signed-in request runs it."""
+    row = (await session.execute(_HOLDER_BY_ID, {"user_id": user_id, "token_id": token_id})).first()
+    return None if row is None else TokenHolder(row[0], bool(row[1]))
+
+
 _ID_BY_USERNAME = select(User.id, User.username).where(
     User.username == bindparam("username", type_=User.username.type)
 )
 
 
-async def token_check_of(reads: Reads, user_id: int) -> Row[str, int] | None:
-    """The user's password hash and token generation, to check a token against; None if
-    there is no such user."""
-    found = await read_rows(reads, _TOKEN_CHECK_BY_ID, {"user_id": user_id})
+async def token_check_of(
+    reads: Reads, user_id: int, token_id: str | None
+) -> Row[str, int, bool] | None:
+    """The user's password hash and token generation, and whether the token with this id
+    was signed out with, to check a token against; None if there is no such user."""
+    found = await read_rows(reads, _TOKEN_CHECK_BY_ID, {"user_id": user_id, "token_id": token_id})
     return found.one_or_none()
+
+
+async def revoke_token(session: AsyncSession, token_id: str, expires_at: datetime) -> None:
+    """Refuse the token with this id from now on, until it expires anyway; the expired
+    revocations, which nothing can match any more, are deleted as this one comes in.
+
+    Signing out twice with one token at once leaves one row and raises nothing."""
+    await session.execute(delete(RevokedToken).where(RevokedToken.expires_at <= utc_now()))
+    revoke = insert_once(_REVOKED_TOKENS, session.get_bind().dialect.name)
+    await session.execute(revoke, {"token_id": token_id, "expires_at": expires_at})
 
 
 async def id_and_username(reads: Reads, username: str) -> Row[int, str] | None:

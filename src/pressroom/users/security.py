@@ -7,7 +7,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -25,6 +25,10 @@ _MARK_LENGTH = 16
 # Absent until the user first signs out everywhere: generation 0, as every token issued
 # before there were generations.
 _GENERATION_CLAIM = "gen"
+# A random id of each token, by which it alone can be signed out (``RevokedToken``).
+# Tokens issued before there were ids carry none.
+_ID_CLAIM = "jti"
+_ID_BYTES = 16
 _hasher = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory profile
 
 
@@ -80,13 +84,16 @@ class TokenClaims:
     user_id: int
     password_mark: str
     generation: int  # of the user's tokens (``User.token_generation``) when it was issued
+    token_id: str | None  # None for a token issued before tokens had ids
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
 class TokenIssuer:
     """Signs and reads login tokens: HS256 only, with an expiry, a mark of the password they
-    were issued under (changing the password ends every older token) and the generation of
-    the user's tokens (signing out everywhere ends every older token too)."""
+    were issued under (changing the password ends every older token), the generation of
+    the user's tokens (signing out everywhere ends every older token too) and an id of
+    their own (signing out with a token ends it alone)."""
 
     secret: str
     ttl: timedelta
@@ -104,6 +111,7 @@ class TokenIssuer:
             "iat": now,
             "exp": now + self.ttl,
             _MARK_CLAIM: self.password_mark(password_hash),
+            _ID_CLAIM: secrets.token_urlsafe(_ID_BYTES),
         }
         if generation:
             claims[_GENERATION_CLAIM] = generation
@@ -123,11 +131,15 @@ class TokenIssuer:
             return None
         return verified.claims
 
-    def accepts(self, claims: TokenClaims, password_hash: str, generation: int) -> bool:
+    def accepts(
+        self, claims: TokenClaims, password_hash: str, generation: int, *, revoked: bool
+    ) -> bool:
         """Whether the token was issued under the user's current password, since they last
-        signed out everywhere."""
-        return claims.generation == generation and hmac.compare_digest(
-            claims.password_mark, self.password_mark(password_hash)
+        signed out everywhere, and was not signed out with (``revoked``) itself."""
+        return (
+            not revoked
+            and claims.generation == generation
+            and hmac.compare_digest(claims.password_mark, self.password_mark(password_hash))
         )
 
 
@@ -156,5 +168,15 @@ def _verified(secret: str, token: str) -> _VerifiedToken:
     generation = claims.get(_GENERATION_CLAIM, 0)
     if type(generation) is not int:
         raise ValueError("the token's generation is not a whole number")
-    user = TokenClaims(int(claims["sub"]), str(claims[_MARK_CLAIM]), generation)
-    return _VerifiedToken(user, float(claims["exp"]))
+    token_id = claims.get(_ID_CLAIM)
+    if token_id is not None and type(token_id) is not str:
+        raise ValueError("the token's id is not a string")
+    expires_at = float(claims["exp"])
+    user = TokenClaims(
+        int(claims["sub"]),
+        str(claims[_MARK_CLAIM]),
+        generation,
+        token_id,
+        datetime.fromtimestamp(expires_at, UTC),
+    )
+    return _VerifiedToken(user, expires_at)

@@ -11,7 +11,7 @@ from pressroom.models import User
 from pressroom.models.users import normalize_email
 from pressroom.users import repository, throttle
 from pressroom.users.schemas import NewUser, UpdateUser
-from pressroom.users.security import hash_password, verify_password
+from pressroom.users.security import TokenClaims, hash_password, verify_password
 
 TAKEN = "has already been taken"
 
@@ -116,3 +116,16 @@ async def end_every_session(session: AsyncSession, user: User) -> None:
         .where(User.id == user.id)
         .values(token_generation=User.token_generation + 1)
     )
+
+
+async def end_this_session(session: AsyncSession, user: User, token: TokenClaims) -> None:
+    """Sign ``user`` out with this one token: it is refused from now on, wherever it is
+    sent from, while their other tokens still work.
+
+    A token issued before tokens had ids cannot be named alone: signing out with it signs
+    out everywhere, so that it stops working all the same.
+    """
+    if token.token_id is None:
+        await end_every_session(session, user)
+        return
+    await repository.revoke_token(session, token.token_id, token.expires_at)

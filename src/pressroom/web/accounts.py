@@ -16,10 +16,11 @@ from pressroom.models import User
 from pressroom.models.users import normalize_email
 from pressroom.users import service as users
 from pressroom.users import throttle
+from pressroom.users.deps import Tokens
 from pressroom.users.schemas import LoginUser, NewUser, UpdateUser
 from pressroom.web.forms import Form, check, local_path, posted
 from pressroom.web.routing import PageRoute
-from pressroom.web.sessions import Author, Viewer, end_session, start_session
+from pressroom.web.sessions import Author, Viewer, end_session, revoke_session, start_session
 from pressroom.web.templating import render
 from pressroom.web.writing import see_other
 
@@ -100,7 +101,10 @@ async def sign_in(request: Request, reads: ReadSession, session: DbSession) -> R
 
 
 @router.post("/logout")
-async def sign_out() -> Response:
+async def sign_out(request: Request, session: DbSession, tokens: Tokens) -> Response:
+    """Sign out on this browser: its session's token is refused from now on; the reader's
+    other browsers and apps stay signed in."""
+    await revoke_session(request, session, tokens)
     response = see_other("/")
     end_session(response)
     return response

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.db.deps import DbSession
 from pressroom.errors import Forbidden
 from pressroom.models import User
+from pressroom.users import service as users
 from pressroom.users.deps import Tokens, user_for_token
 from pressroom.users.security import TokenIssuer
 
@@ -53,6 +55,16 @@ def start_session(request: Request, response: Response, user: User) -> None:
 
 def end_session(response: Response) -> None:
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax")
+
+
+async def revoke_session(request: Request, session: AsyncSession, tokens: TokenIssuer) -> None:
+    """Make this browser's session token worthless, wherever a copy of it may be: signing
+    out must not leave a token that still signs in for the rest of its life."""
+    token = request.cookies.get(SESSION_COOKIE)
+    claims = tokens.read(token) if token else None
+    viewer = await user_for_token(token, tokens, session) if token else None
+    if claims is not None and viewer is not None:
+        await users.end_this_session(session, viewer, claims)
 
 
 @dataclass(frozen=True)
