@@ -85,7 +85,7 @@ class TokenClaims:
     password_mark: str
     generation: int  # of the user's tokens (``User.token_generation``) when it was issued
     token_id: str | None  # None for a token issued before tokens had ids
-    expires_at: datetime
+    expires_at: datetime  # the ``exp`` claim
 
 
 @dataclass(frozen=True)
@@ -124,12 +124,12 @@ class TokenIssuer:
         refused before its signature is even looked at.
         """
         try:
-            verified = _verified(self.secret, token)
+            claims = _verified(self.secret, token)
         except (jwt.PyJWTError, ValueError, TypeError):
             return None
-        if verified.expires_at <= utc_now().timestamp():
+        if claims.expires_at <= utc_now():
             return None
-        return verified.claims
+        return claims
 
     def accepts(
         self, claims: TokenClaims, password_hash: str, generation: int, *, revoked: bool
@@ -143,12 +143,6 @@ class TokenIssuer:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _VerifiedToken:
-    claims: TokenClaims
-    expires_at: float  # the ``exp`` claim: seconds since the epoch
-
-
 # A client sends the same token with every request, and checking its signature and claims
 # was about a tenth of a write's CPU. So a token that passed is remembered by its exact
 # text (which includes the signature): its claims are read once, its expiry checked on
@@ -158,7 +152,7 @@ _REMEMBERED_TOKENS = 4096
 
 
 @lru_cache(maxsize=_REMEMBERED_TOKENS)
-def _verified(secret: str, token: str) -> _VerifiedToken:
+def _verified(secret: str, token: str) -> TokenClaims:
     claims = jwt.decode(
         token,
         secret,
@@ -171,12 +165,10 @@ def _verified(secret: str, token: str) -> _VerifiedToken:
     token_id = claims.get(_ID_CLAIM)
     if token_id is not None and type(token_id) is not str:
         raise ValueError("the token's id is not a string")
-    expires_at = float(claims["exp"])
-    user = TokenClaims(
+    return TokenClaims(
         int(claims["sub"]),
         str(claims[_MARK_CLAIM]),
         generation,
         token_id,
-        datetime.fromtimestamp(expires_at, UTC),
+        datetime.fromtimestamp(float(claims["exp"]), UTC),
     )
-    return _VerifiedToken(user, expires_at)

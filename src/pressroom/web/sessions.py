@@ -61,9 +61,11 @@ async def revoke_session(request: Request, session: AsyncSession, tokens: TokenI
     """Make this browser's session token worthless, wherever a copy of it may be: signing
     out must not leave a token that still signs in for the rest of its life."""
     token = request.cookies.get(SESSION_COOKIE)
-    claims = tokens.read(token) if token else None
-    viewer = await user_for_token(token, tokens, session) if token else None
-    if claims is not None and viewer is not None:
+    if not token:
+        return
+    viewer = await user_for_token(token, tokens, session)
+    claims = tokens.read(token)
+    if viewer is not None and claims is not None:
         await users.end_this_session(session, viewer, claims)
 
 
