@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Connection, delete, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Session
 
-from pressroom.articles import counters
+from pressroom.articles import recounting
 from pressroom.models import Tag, User
 
 
@@ -22,7 +22,7 @@ def _delete(
     if tags is not None:
         connection.execute(delete(Tag).where(tags))
     with Session(bind=connection, join_transaction_mode="create_savepoint") as session:
-        counters.recount(session)
+        recounting.recount(session)
         session.commit()
 
 

@@ -9,7 +9,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, insert, select, table
 
-from pressroom.articles import counters
+from pressroom.articles import recounting
 from pressroom.cli import accounts as accounts_cli
 from pressroom.models import (
     Article,
@@ -66,7 +66,7 @@ def people(db: ContentDatabase) -> People:
             session.execute(
                 insert(follows).values(follower_id=follower.id, followee_id=followee.id)
             )
-        counters.recount(session)  # rows written by hand: the operator's repair
+        recounting.recount(session)  # rows written by hand: the operator's repair
         return People(ada.id, bob.id, cy.id, bobs.id, published.id)
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, insert, select, update
 
-from pressroom.articles import counters
+from pressroom.articles import recounting
 from pressroom.cli import content
 from pressroom.models import Article, Comment, SiteTotals, Tag, User, article_tags, favorites
 from pressroom.transfer.maintenance import parse_age, parse_moment
@@ -77,7 +77,7 @@ def desk(db: ContentDatabase) -> Desk:
         for article in (old_alice, published):
             make_comment(session, article, bob)
             session.execute(insert(favorites).values(user_id=bob.id, article_id=article.id))
-        counters.recount(session)  # rows written by hand: the operator's repair
+        recounting.recount(session)  # rows written by hand: the operator's repair
         return Desk(
             old_alice.id, revived_alice.id, old_bob.id, new_bob.id, published.id, scheduled.id
         )

@@ -17,22 +17,21 @@ counters before the link rows that point at them. MariaDB's foreign-key check ta
 shared lock on the row a new link points at; two transactions holding that lock and both
 asking to update the row would deadlock.
 
-Bulk work (seed, import, bulk publish) recounts instead, set-based, with :func:`recount`.
+Bulk work (seed, import, bulk publish) adds to them set-based (:func:`count_as_released`,
+:func:`count_scheduled`), or recounts them from the rows (``pressroom.articles.recounting``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Integer,
     Select,
-    Update,
     bindparam,
     cast,
     delete,
@@ -49,7 +48,6 @@ from pressroom.db.base import Base
 from pressroom.db.dialects import insert_or_add
 from pressroom.db.types import UTCDateTime
 from pressroom.kit.clock import utc_now
-from pressroom.kit.words import count_words
 from pressroom.models import Article, ScheduledHour, SiteTotals, Tag, article_tags, favorites
 from pressroom.models.articles import scheduled_after_now
 from pressroom.models.site import hour_of
@@ -58,7 +56,6 @@ TAGS = Base.metadata.tables[Tag.__tablename__]
 ARTICLES = Base.metadata.tables[Article.__tablename__]
 HOURS = Base.metadata.tables[ScheduledHour.__tablename__]
 ONE_HOUR = timedelta(hours=1)
-_IDS_PER_STATEMENT = 1000
 
 
 # --- reading: visible totals from the counters ---------------------------------------------
@@ -70,7 +67,7 @@ def visible_articles() -> Select[Any]:
     The scheduled ones are added up by the hour (see ``ScheduledHour``), and counted one
     by one only within the current hour: a handful of rows however many are scheduled.
     """
-    next_hour = bindparam("next_hour", callable_=_next_hour, type_=UTCDateTime(), unique=True)
+    next_hour = bindparam("next_hour", callable_=first_hour_ahead, type_=UTCDateTime(), unique=True)
     released = select(SiteTotals.released_articles).scalar_subquery()
     later_hours = (
         # MariaDB sums integers into a DECIMAL: back to an integer, for an integer total.
@@ -104,7 +101,7 @@ def visible_articles_tagged() -> Select[Any]:
 
 
 # A count is not an edit: without this, the column's onupdate would move ``updatedAt``.
-_UNCHANGED = {"updated_at": Article.updated_at}
+KEEP_UPDATED_AT = {"updated_at": Article.updated_at}
 
 
 # Favoriting is the most frequent write: its statements are built once, with parameters.
@@ -122,7 +119,9 @@ _UNFAVORITE = delete(favorites).where(*_THE_FAVORITE)
 _FAVORITES_MOVED = (
     update(Article)
     .where(Article.id == _ARTICLE_ID)
-    .values(favorites_count=Article.favorites_count + bindparam("by", type_=Integer), **_UNCHANGED)
+    .values(
+        favorites_count=Article.favorites_count + bindparam("by", type_=Integer), **KEEP_UPDATED_AT
+    )
     .execution_options(synchronize_session=False)
 )
 
@@ -211,7 +210,7 @@ async def move(session: AsyncSession, before: Release, after: Release) -> None:
 def _hours_changed(before: Release, after: Release) -> list[dict[str, Any]]:
     """+1 to the hour an article is now scheduled in, -1 to the one it left, for hours
     still ahead (those gone by are never read again)."""
-    next_hour = _next_hour()
+    next_hour = first_hour_ahead()
     per_hour: Counter[datetime] = Counter()
     for release, sign in ((before, -1), (after, +1)):
         if release.published_at is not None and release.published_at >= next_hour:
@@ -219,13 +218,14 @@ def _hours_changed(before: Release, after: Release) -> list[dict[str, Any]]:
     return [{"hour": hour, "articles": by} for hour, by in sorted(per_hour.items()) if by]
 
 
-def _next_hour() -> datetime:
+def first_hour_ahead() -> datetime:
+    """The start of the next hour: the hours before it are never read as scheduled again."""
     return hour_of(utc_now()) + ONE_HOUR
 
 
 def count_scheduled(session: Session, times: Iterable[datetime | None]) -> None:
     """Count articles just inserted at ``times`` into the hours still ahead (bulk work)."""
-    next_hour = _next_hour()
+    next_hour = first_hour_ahead()
     per_hour = Counter(hour_of(t) for t in times if t is not None and t >= next_hour)
     if per_hour:
         statement = insert_or_add(HOURS, session.get_bind().dialect.name, "articles")
@@ -276,181 +276,6 @@ async def tag_ids_of(session: AsyncSession, article_id: int) -> list[int]:
         select(article_tags.c.tag_id).where(article_tags.c.article_id == article_id)
     )
     return list(rows)
-
-
-# --- bulk: recount from the rows -----------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Recounted:
-    """How many counters (and tag links' copies of a publication time, and articles' word
-    counts) were wrong and are now right."""
-
-    site: int
-    tags: int
-    articles: int
-    links: int
-    hours: int
-    words: int
-
-    @property
-    def total(self) -> int:
-        return self.site + self.tags + self.articles + self.links + self.hours + self.words
-
-
-def _true_site_count() -> ColumnElement[int]:
-    return (
-        select(func.count())
-        .select_from(Article)
-        .where(Article.published_at.is_not(None))
-        .scalar_subquery()
-    )
-
-
-def _true_tag_count() -> ColumnElement[int]:
-    return (
-        select(func.count())
-        .select_from(article_tags)
-        .join(Article, Article.id == article_tags.c.article_id)
-        .where(article_tags.c.tag_id == TAGS.c.id, Article.published_at.is_not(None))
-        .scalar_subquery()
-    )
-
-
-def _true_favorites_count() -> ColumnElement[int]:
-    return (
-        select(func.count())
-        .select_from(favorites)
-        .where(favorites.c.article_id == Article.id)
-        .scalar_subquery()
-    )
-
-
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
-    # Bounded IN lists: no database's parameter limit is ever reached.
-    return (ids[i : i + _IDS_PER_STATEMENT] for i in range(0, len(ids), _IDS_PER_STATEMENT))
-
-
-def _fix(session: Session, statement: Update, ids: Collection[int] | None, key: Any) -> int:
-    """Run ``statement`` on every row (``ids`` None) or on ``ids`` a chunk at a time."""
-    if ids is None:
-        return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
-    fixed = 0
-    for chunk in _chunks(sorted(ids)):
-        result = session.execute(statement.where(key.in_(chunk)))
-        fixed += int(result.rowcount)  # type: ignore[attr-defined]
-    return fixed
-
-
-def recount_favorites(session: Session, article_ids: Collection[int] | None = None) -> int:
-    """Set ``favorites_count`` from the favorites of ``article_ids`` (None: every article);
-    returns how many were wrong."""
-    true_count = _true_favorites_count()
-    statement = (
-        update(Article)
-        .where(Article.favorites_count != true_count)
-        .values(favorites_count=true_count, **_UNCHANGED)
-        .execution_options(synchronize_session=False)
-    )
-    return _fix(session, statement, article_ids, Article.id)
-
-
-def recount(session: Session, *, words: bool = True) -> Recounted:
-    """Set every counter to what the rows say, writing only those that are wrong.
-
-    ``words=False`` leaves the word counts alone, for a writer that just counted them
-    with the bodies it wrote: checking them means reading every body.
-    """
-    site_count = _true_site_count()
-    site = session.execute(
-        update(SiteTotals)
-        .where(SiteTotals.released_articles != site_count)
-        .values(released_articles=site_count)
-        .execution_options(synchronize_session=False)
-    )
-    tag_count = _true_tag_count()
-    tags = session.execute(
-        update(TAGS)
-        .where(TAGS.c.released_articles != tag_count)
-        .values(released_articles=tag_count)
-    )
-    articles = recount_favorites(session)
-    article_time = (
-        select(Article.published_at)
-        .where(Article.id == article_tags.c.article_id)
-        .scalar_subquery()
-    )
-    links = session.execute(
-        update(article_tags)
-        .where(article_tags.c.published_at.is_distinct_from(article_time))
-        .values(published_at=article_time)
-    )
-    return Recounted(
-        int(site.rowcount),  # type: ignore[attr-defined]
-        int(tags.rowcount),  # type: ignore[attr-defined]
-        articles,
-        int(links.rowcount),  # type: ignore[attr-defined]
-        _recount_hours(session),
-        recount_words(session) if words else 0,
-    )
-
-
-_WORDS_BATCH = 1000
-
-
-def recount_words(session: Session) -> int:
-    """Set each article's ``word_count`` from its body, a batch of articles at a time;
-    returns how many were wrong. Words are counted here as on every write, in Python."""
-    # On the table: an UPDATE of the mapped class with a list of rows would be the ORM's
-    # bulk update by primary key, which wants every row's version.
-    fix = (
-        update(ARTICLES)
-        .where(ARTICLES.c.id == bindparam("article_id"))
-        .values(word_count=bindparam("words"), updated_at=ARTICLES.c.updated_at)
-    )
-    wrong, last_id = 0, 0
-    while True:
-        batch = session.execute(
-            select(Article.id, Article.body, Article.word_count)
-            .where(Article.id > last_id)
-            .order_by(Article.id)
-            .limit(_WORDS_BATCH)
-        ).all()
-        if not batch:
-            return wrong
-        fixes = [
-            {"article_id": article_id, "words": words}
-            for article_id, body, stored in batch
-            if (words := count_words(body)) != stored
-        ]
-        if fixes:
-            session.execute(fix, fixes)
-        wrong += len(fixes)
-        last_id = batch[-1].id
-
-
-def _recount_hours(session: Session) -> int:
-    """Rebuild the scheduled hours from the scheduled articles; how many hours were wrong
-    (rows of hours gone by are dropped and not counted)."""
-    next_hour = _next_hour()
-    stored = dict(
-        session.execute(
-            select(ScheduledHour.hour, ScheduledHour.articles).where(
-                ScheduledHour.hour >= next_hour
-            )
-        ).all()
-    )
-    times = session.scalars(select(Article.published_at).where(Article.published_at >= next_hour))
-    truth = Counter(hour_of(t) for t in times if t is not None)
-    wrong = sum(
-        1 for hour in stored.keys() | truth.keys() if stored.get(hour, 0) != truth.get(hour, 0)
-    )
-    session.execute(delete(ScheduledHour))
-    if truth:
-        session.execute(
-            insert(ScheduledHour), [{"hour": h, "articles": n} for h, n in sorted(truth.items())]
-        )
-    return wrong
 
 
 def count_as_released(session: Session, articles: Select[int]) -> None:

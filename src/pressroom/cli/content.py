@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
-from pressroom.articles import counters
+from pressroom.articles import recounting
 from pressroom.cli.context import open_database
 from pressroom.cli.progress import progress
 from pressroom.db.session import transaction
@@ -237,7 +237,7 @@ def recount(
     Every write keeps them; this repairs them after rows were changed by hand.
     """
     with open_database() as factory, transaction(factory, writes=True) as session:
-        fixed = counters.recount(session)
+        fixed = recounting.recount(session)
     figures = {
         "site": fixed.site,
         "tags": fixed.tags,

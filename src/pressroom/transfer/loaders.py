@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from pressroom.articles import counters
+from pressroom.articles import counters, recounting
 from pressroom.db.dialects import insert_once
 from pressroom.kit.slugs import RESERVED as RESERVED_SLUGS
 from pressroom.kit.slugs import slugify
@@ -299,7 +299,7 @@ class Loader:
                 )
         self.insert(favorites, rows)
         self.report.inserted("favorite", len(rows))
-        counters.recount_favorites(self.session, favorited)
+        recounting.recount_favorites(self.session, favorited)
 
     def _existing_pairs(
         self, table: Table, firsts: Iterable[int], seconds: Iterable[int]

@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import Column, Table, func, insert, select
 from sqlalchemy.orm import Session
 
-from pressroom.articles import counters
+from pressroom.articles import recounting
 from pressroom.db.base import Base
 from pressroom.db.dialects import advance_id_sequence, refresh_planner_statistics
 from pressroom.kit.clock import utc_now
@@ -222,7 +222,7 @@ def seed(session: Session, plan: SeedPlan, progress: ProgressFactory = _no_progr
     )
     # The maintained counts, from the rows just written: set-based, once. The word counts
     # were written with the bodies.
-    counters.recount(session, words=False)
+    recounting.recount(session, words=False)
     connection = session.connection()
     for table in (USERS, TAGS, ARTICLES, COMMENTS):
         advance_id_sequence(connection, table)
