@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import re
 
 import httpx
 
+from pressroom.web.reading import PAGE_SIZE
 from tests.api.test_search import committed, word
 from tests.web.conftest import Browser
 
@@ -27,6 +29,29 @@ async def test_search_page(committed: httpx.AsyncClient) -> None:
     unclosed = await browser.get(f'/search?q="{term}')
     assert f"Locomotives {term}" in unclosed.text
     assert (await browser.get("/search")).status_code == 200
+
+
+async def test_search_results_go_on_past_the_first_page(committed: httpx.AsyncClient) -> None:
+    browser = Browser(committed)
+    prefix = committed.headers["x-test-prefix"]
+    del committed.headers["x-test-prefix"]
+    await browser.sign_up(f"{prefix}{word()}")
+    term = word()
+    for i in range(PAGE_SIZE + 2):
+        await browser.write(f"Signal box {i:02}", body=f"Levers and {term}.")
+    first = await browser.get(f"/search?q={term}")
+    assert f"/search?q={term}&amp;page=2" in first.text
+    second = await browser.get(f"/search?q={term}&page=2")
+    assert second.status_code == 200
+    on_first, on_second = (
+        set(re.findall(r"Signal box \d\d", page.text)) for page in (first, second)
+    )
+    assert len(on_first) == PAGE_SIZE
+    assert len(on_second) == 2
+    assert not on_first & on_second
+    assert (await browser.get(f"/search?q={term}&page=3")).headers["location"] == (
+        f"/search?q={term}&page=2"
+    )
 
 
 __all__ = ["committed"]

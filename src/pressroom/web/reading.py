@@ -155,7 +155,7 @@ async def search(
 ) -> HTMLResponse:
     """Full-text search, most relevant first (any text is a valid query)."""
     query = q.strip()
-    context: dict[str, Any] = {"q": query, "articles": [], **pages(0, page)}
-    if query:
-        context.update(await _articles(session, ArticleFilter(query=query), viewer, page))
-    return render(request, "search.html", context)
+    if not query:  # the empty form: no results yet, and no pages past the first
+        return render(request, "search.html", {"q": "", "articles": [], **pages(0, page)})
+    found = await _articles(session, ArticleFilter(query=query), viewer, page)
+    return render(request, "search.html", {"q": query, **found})
