@@ -56,7 +56,12 @@ async def test_bad_article_fields(
     assert await _snapshot(client, alice) == before
 
 
-@pytest.mark.parametrize("blank", [" ", "   \n\t  ", "\u3000"])
+# White space, and characters that show nothing: zero-width space, byte order mark, soft
+# hyphen, the empty braille pattern, a Hangul filler, a direction override.
+@pytest.mark.parametrize(
+    "blank",
+    [" ", "   \n\t  ", "\u3000", "\u200b", " \ufeff\u00ad ", "\u2800", "\u3164", "\u202e"],
+)
 async def test_a_blank_body_is_422(client: httpx.AsyncClient, alice: Account, blank: str) -> None:
     slug = (await create(client, alice))["slug"]
     before = await _snapshot(client, alice)
@@ -77,6 +82,31 @@ async def test_a_blank_body_is_422(client: httpx.AsyncClient, alice: Account, bl
     }
 
 
+@pytest.mark.parametrize("field", ["title", "description"])
+async def test_a_title_or_description_of_invisible_characters_is_blank(
+    client: httpx.AsyncClient, alice: Account, field: str
+) -> None:
+    before = await _snapshot(client, alice)
+    article = {"title": "t", "description": "d", "body": "b", field: "\u200b\u2060"}
+    response = await client.post("/api/articles", headers=alice.auth, json={"article": article})
+    assert response.status_code == 422
+    assert response.json() == {"errors": {field: ["can't be blank"]}}
+    assert await _snapshot(client, alice) == before
+
+
+async def test_text_with_a_joiner_between_visible_characters_is_kept(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    # A family emoji is three people joined by zero-width joiners; a Persian word needs a
+    # zero-width non-joiner. Neither is blank.
+    family, word = (
+        "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+    )
+    article = await create(client, alice, title=family, body=word)
+    assert (article["title"], article["body"]) == (family, word)
+
+
 async def test_a_body_keeps_its_surrounding_white_space(
     client: httpx.AsyncClient, alice: Account
 ) -> None:
@@ -92,7 +122,21 @@ async def test_a_body_keeps_its_surrounding_white_space(
 
 
 @pytest.mark.parametrize(
-    "tags", [[NUL], ["x" * 65], [1, 2], "not-a-list", [f"t{i}" for i in range(21)]]
+    "tags",
+    [
+        [NUL],
+        ["x" * 65],
+        [1, 2],
+        "not-a-list",
+        [f"t{i}" for i in range(21)],
+        # A tag names its page and is shown on every article it is on: nothing hidden in
+        # it may make a twin of another tag, nor may it be blank to the eye.
+        ["\ufeff"],
+        ["py\u200bthon"],
+        ["rtl\u202eoverride"],
+        ["a\nb"],
+        ["tab\tbed"],
+    ],
 )
 async def test_bad_tag_lists(client: httpx.AsyncClient, alice: Account, tags: object) -> None:
     before = await _snapshot(client, alice)

@@ -37,8 +37,20 @@ def _refuse_control_characters(value: str) -> str:
     return value
 
 
+# Characters that show nothing: zero-width spaces and joiners, the soft hyphen, the byte
+# order mark, direction marks and overrides, variation selectors, and the letters drawn
+# blank (the Hangul fillers, the empty braille pattern). Text made of them and white space
+# is blank to a reader. Written for Python's and JSON Schema's regular expressions alike.
+_INVISIBLE = (
+    r"\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u2064\u2066-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0"
+)
+_BLANK = re.compile(rf"[\s{_INVISIBLE}]*")
+_INVISIBLE_CHARACTER = re.compile(f"[{_INVISIBLE}]")
+
+
 def _refuse_blank(value: str) -> str:
-    if not value.strip():
+    if _BLANK.fullmatch(value):
         raise ValueError(BLANK)
     return _refuse_control_characters(value)
 
@@ -61,7 +73,7 @@ class _NoControlCharacters:
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
-        visible = r"(?=[\s\S]*\S)" if self.visible else ""
+        visible = rf"(?=[\s\S]*[^\s{_INVISIBLE}])" if self.visible else ""
         json_schema["pattern"] = f"^{visible}{_ALLOWED_CHARACTERS}*$"
         return json_schema
 
@@ -86,6 +98,20 @@ def _not_only_dots(name: str) -> str:
 # For names that are a path segment (/@{username}, /tags/{tag}): a browser reads "." and
 # ".." there as the folder itself and the one above, as in any path.
 NotOnlyDots = AfterValidator(_not_only_dots)
+
+
+def _readable_name(name: str) -> str:
+    for character in name:
+        if character.isspace() and character != " ":
+            raise ValueError("contains white space other than spaces")
+        if unicodedata.category(character) in ("Cc", "Cf") or _INVISIBLE_CHARACTER.match(character):
+            raise ValueError("contains control or invisible characters")
+    return name
+
+
+# For names shown wherever what they name is (a username, a tag): each must read as what
+# it is, and no hidden character may make a twin of another's name.
+ReadableName = AfterValidator(_readable_name)
 
 
 def _composed(value: Any) -> Any:

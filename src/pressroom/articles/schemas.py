@@ -10,6 +10,7 @@ from pressroom.api.fields import (
     TEXT_PARAMETER,
     NotOnlyDots,
     OneSpelling,
+    ReadableName,
     UtcDatetime,
     VisibleText,
 )
@@ -43,6 +44,7 @@ TagName = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=TAG_MAX),
     VisibleText,
     NotOnlyDots,
+    ReadableName,
     OneSpelling,
 ]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Annotated
 
 from pydantic import (
@@ -14,7 +13,13 @@ from pydantic import (
     model_validator,
 )
 
-from pressroom.api.fields import NoControlCharacters, NotOnlyDots, OneSpelling, VisibleText
+from pressroom.api.fields import (
+    NoControlCharacters,
+    NotOnlyDots,
+    OneSpelling,
+    ReadableName,
+    VisibleText,
+)
 from pressroom.kit.scripts import mixes_scripts
 from pressroom.models.users import EMAIL_MAX, IMAGE_MAX, USERNAME_MAX
 
@@ -34,11 +39,6 @@ def _usable_as_a_path(value: str) -> str:
     # wherever its author is: it must read as what it is and lead back to its profile.
     if "/" in value:
         raise ValueError("cannot contain '/'")
-    for character in value:
-        if character.isspace() and character != " ":
-            raise ValueError("contains white space other than spaces")
-        if unicodedata.category(character) in ("Cc", "Cf"):
-            raise ValueError("contains control or invisible characters")
     return value
 
 
@@ -57,6 +57,7 @@ Username = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=USERNAME_MAX),
     VisibleText,
     NotOnlyDots,
+    ReadableName,
     AfterValidator(_usable_as_a_path),
     AfterValidator(_one_script),
     OneSpelling,
