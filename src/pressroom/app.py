@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None, *, settle_heap: bool = False) -
     app.state.settings = settings
     app.state.tokens = tokens
     install_error_handlers(app, settings.retry_after_seconds, page_errors)
-    # The longest article body (200,000 characters, up to 4 bytes each) fits with room.
+    # The longest article fits in any encoding (see ``Settings.max_body_bytes``).
     app.add_middleware(
         RequestLimits,
         max_bytes=settings.max_body_bytes,

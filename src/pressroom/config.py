@@ -51,8 +51,11 @@ class Settings(BaseSettings):
     pool_recycle: int = Field(
         1800, ge=-1, description="Seconds before a MySQL connection is replaced."
     )
+    # The longest article a client may send, in the widest encoding it may choose: 200,000
+    # characters at 12 bytes each (an emoji escaped in JSON as two \uXXXX, or
+    # percent-encoded by a form as four %XX), 2.4 MB, with its title and tags.
     max_body_bytes: int = Field(
-        1_048_576,
+        4_194_304,
         ge=1024,
         description="Largest request body accepted; a larger one answers 413 unread.",
     )

@@ -10,6 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
+from pressroom.articles.schemas import BODY_MAX
+from pressroom.config import Settings
 from tests.api.conftest import Account
 from tests.api.test_articles import create
 
@@ -294,14 +296,15 @@ async def test_unknown_fields_are_ignored(client: httpx.AsyncClient, alice: Acco
 async def test_an_oversized_body_is_413_in_the_envelope_and_stores_nothing(
     client: httpx.AsyncClient, alice: Account
 ) -> None:
-    article = {"title": "Big", "description": "d", "body": "x" * 2_000_000}
+    limit = Settings.model_fields["max_body_bytes"].default
+    article = {"title": "Big", "description": "d", "body": "x" * (limit + 1)}
     response = await client.post("/api/articles", headers=alice.auth, json={"article": article})
     assert response.status_code == 413
-    assert response.json() == {"errors": {"body": ["is larger than 1048576 bytes"]}}
+    assert response.json() == {"errors": {"body": [f"is larger than {limit} bytes"]}}
 
     async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it arrives
         yield b'{"article": {"title": "Big", "description": "d", "body": "'
-        for _ in range(40):
+        for _ in range(limit // 50_000 + 1):
             yield b"x" * 50_000
         yield b'"}}'
 
@@ -318,6 +321,13 @@ async def test_an_oversized_body_is_413_in_the_envelope_and_stores_nothing(
 async def test_the_longest_allowed_body_still_fits(
     client: httpx.AsyncClient, alice: Account
 ) -> None:
-    article = {"title": "Long", "description": "d", "body": "é" * 200_000}  # 2 bytes each
-    response = await client.post("/api/articles", headers=alice.auth, json={"article": article})
+    # The widest the longest body can be sent: each emoji escaped as two \\uXXXX, 12 bytes.
+    article = {"title": "Long", "description": "d", "body": "\U0001f600" * BODY_MAX}
+    content = json.dumps({"article": article}, ensure_ascii=True).encode()
+    assert len(content) > 12 * BODY_MAX
+    response = await client.post(
+        "/api/articles",
+        headers=alice.auth | {"Content-Type": "application/json"},
+        content=content,
+    )
     assert response.status_code == 201, response.text[:200]

@@ -8,8 +8,10 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
 
 from pressroom.api.errors import messages_by_field
+from pressroom.config import Settings
 from pressroom.errors import DomainError
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -30,9 +32,18 @@ class Form(Generic[Model]):
             self.errors.setdefault(name, []).extend(messages)
 
 
+async def form_of(request: Request) -> FormData:
+    """The posted form, read once. Starlette refuses a field over 1 MB by default, which a
+    long article in a non-Latin script passes once percent-encoded; the whole request is
+    held to the body limit already (``Settings.max_body_bytes``), so a field may be as
+    long as the request."""
+    settings: Settings = request.app.state.settings
+    return await request.form(max_part_size=settings.max_body_bytes)
+
+
 async def posted(request: Request, *names: str) -> dict[str, str]:
     """The posted text fields among ``names`` (missing ones empty)."""
-    form = await request.form()
+    form = await form_of(request)
     values = {}
     for name in names:
         value = form.get(name)

@@ -25,6 +25,7 @@ from pressroom.models import User
 from pressroom.users import service as users
 from pressroom.users.deps import Tokens, user_for_token
 from pressroom.users.security import TokenIssuer
+from pressroom.web.forms import form_of
 
 SESSION_COOKIE = "pressroom_session"
 FORM_COOKIE = "pressroom_form"
@@ -134,7 +135,7 @@ async def check_form(request: Request) -> None:
     """Refuse a posted form whose token is missing or forged, or which comes from another
     site (raises Forbidden)."""
     seed = request.cookies.get(FORM_COOKIE)
-    sent = (await request.form()).get(FORM_FIELD)
+    sent = (await form_of(request)).get(FORM_FIELD)
     if (
         not _same_origin(request)
         or seed is None
