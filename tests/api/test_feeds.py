@@ -342,6 +342,41 @@ def test_years_before_1000_have_four_digits() -> None:
     assert entry_id(BASE, Article(id=7, created_at=early)) == "tag:test,0999-06-01:article:7"
 
 
+def _href(root: ET.Element, path: str) -> str | None:
+    link = root.find(path)
+    return None if link is None else link.get("href")
+
+
+async def test_a_tag_feeds_links_lead_to_its_page_and_back_to_itself(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    """A slash of the tag's name is sent as %2F: /tags/c/feed.xml is the feed of the tag c."""
+    slug = (await create(client, alice, title="Named like a feed", tagList=["c/feed.xml"]))["slug"]
+    page = f"{BASE}/tags/c%2Ffeed.xml"
+    rss = ET.fromstring((await client.get("/tags/c%2Ffeed.xml/feed.xml")).content)  # noqa: S314
+    atom = ET.fromstring((await client.get("/tags/c%2Ffeed.xml/atom.xml")).content)  # noqa: S314
+    links = {
+        "rss page": rss.findtext("channel/link"),
+        "rss self": _href(rss, f"channel/{ATOM}link[@rel='self']"),
+        "atom page": _href(atom, f"{ATOM}link[@rel='alternate']"),
+        "atom self": _href(atom, f"{ATOM}link[@rel='self']"),
+    }
+    assert links == {
+        "rss page": page,
+        "rss self": f"{page}/feed.xml",
+        "atom page": page,
+        "atom self": f"{page}/atom.xml",
+    }
+    # Each leads where it says: the page, and the very same feeds.
+    shown = await client.get(page, headers={"Accept": "text/html"})
+    assert shown.status_code == 200
+    assert shown.headers["content-type"].startswith("text/html")
+    assert f"/article/{slug}" in shown.text
+    assert _rss_slugs(await _rss(client, f"{page}/feed.xml")) == [slug]
+    assert _atom_slugs(await _atom(client, f"{page}/atom.xml")) == [slug]
+    assert await _rss(client, "/tags/c/feed.xml") == []  # the tag c has no article
+
+
 async def test_feeds_answer_head_requests(client: httpx.AsyncClient, alice: Account) -> None:
     """Feed validators, link checkers and some readers ask for the headers alone."""
     await create(client, alice, tagList=["heads"])

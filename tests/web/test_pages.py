@@ -9,6 +9,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from pressroom.api.middleware import PAGE_POLICY, STRICT_POLICY
 from pressroom.web import reading, writing
 from tests.api.conftest import PASSWORD
 from tests.web.conftest import Browser
@@ -600,6 +601,85 @@ async def test_a_tag_with_a_slash_has_its_page_and_feeds(browser: Browser) -> No
     assert (await browser.get("/tags/")).status_code == 404
 
 
+def _hrefs(response: httpx.Response, pattern: str) -> list[str]:
+    return [html.unescape(href) for href in re.findall(pattern, response.text)]
+
+
+async def _shows_tag_page(browser: Browser, path: str, tag: str) -> httpx.Response:
+    page = await browser.get(path)
+    assert page.status_code == 200, path
+    assert page.headers["content-type"].startswith("text/html"), path
+    assert f"<h1>{html.escape(tag)}</h1>" in page.text, path
+    head = await browser.http.head(path)
+    assert head.status_code == 200, path
+    assert head.headers["content-type"].startswith("text/html"), path
+    return page
+
+
+async def _is_tag_feed(browser: Browser, path: str, tag: str) -> str:
+    feed = await browser.http.get(path)
+    assert feed.status_code == 200, path
+    assert feed.headers["content-type"].startswith(("application/rss+xml", "application/atom+xml"))
+    assert f"articles tagged {html.escape(tag)}<" in feed.text, path
+    head = await browser.http.head(path)
+    assert head.status_code == 200, path
+    assert head.headers["content-type"] == feed.headers["content-type"], path
+    return feed.text
+
+
+async def test_a_tag_named_like_a_feed_has_its_page_and_its_own_feeds(browser: Browser) -> None:
+    """The site sends a tag's slashes as %2F; a slash sent as one before feed.xml starts the
+    feed's name, so /tags/c/feed.xml is the feed of the tag c."""
+    await browser.sign_up("ada")
+    slug = await browser.write("Syndication", tagList="c/feed.xml")
+    article = await browser.get(f"/article/{slug}")
+    assert _hrefs(article, r'class="tag" href="([^"]+)"') == ["/tags/c%2Ffeed.xml"]
+    page = await _shows_tag_page(browser, "/tags/c%2Ffeed.xml", "c/feed.xml")
+    assert "Syndication" in page.text
+    assert 'href="http://test/tags/c%2Ffeed.xml"' in page.text  # its canonical address
+    # Its tag links, its feed's (in the head and in the header), lead to it and its feed.
+    links = set(_hrefs(page, r'href="(/tags/[^"]+)"'))
+    assert links == {"/tags/c%2Ffeed.xml", "/tags/c%2Ffeed.xml/feed.xml"}
+    for feed in ("/tags/c%2Ffeed.xml/feed.xml", "/tags/c%2Ffeed.xml/atom.xml"):
+        assert f"/article/{slug}" in await _is_tag_feed(browser, feed, "c/feed.xml")
+    for feed in ("/tags/c/feed.xml", "/tags/c/atom.xml"):
+        assert f"/article/{slug}" not in await _is_tag_feed(browser, feed, "c")
+    home = await browser.get("/")
+    assert 'class="tag" href="/tags/c%2Ffeed.xml"' in home.text
+
+
+async def test_a_tag_with_a_slash_is_reached_by_old_links_and_new(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    slug = await browser.write("Pipelines", tagList="ci/cd")
+    article = await browser.get(f"/article/{slug}")
+    assert _hrefs(article, r'class="tag" href="([^"]+)"') == ["/tags/ci%2Fcd"]
+    for path in ("/tags/ci%2Fcd", "/tags/ci/cd"):  # the link, and one written before it
+        assert "Pipelines" in (await _shows_tag_page(browser, path, "ci/cd")).text
+    for feed in ("/tags/ci%2Fcd/feed.xml", "/tags/ci%2Fcd/atom.xml", "/tags/ci/cd/feed.xml"):
+        assert f"/article/{slug}" in await _is_tag_feed(browser, feed, "ci/cd")
+
+
+async def test_a_tag_pages_links_keep_the_slash_of_its_name(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    for i in range(reading.PAGE_SIZE + 1):
+        await browser.write(f"Stage {i:02}", tagList="c/feed.xml")
+    first = await browser.get("/tags/c%2Ffeed.xml")
+    [after] = _hrefs(first, r'rel="next" href="([^"]+)"')
+    assert after == "/tags/c%2Ffeed.xml?page=2"
+    second = await _shows_tag_page(browser, after, "c/feed.xml")
+    assert "Stage 00" in second.text
+    assert _hrefs(second, r'rel="prev" href="([^"]+)"') == ["/tags/c%2Ffeed.xml?page=1"]
+    # Favoriting from the second page returns to it, not to a feed.
+    assert set(_hrefs(second, r'name="next" value="([^"]+)"')) == {"/tags/c%2Ffeed.xml?page=2"}
+    # A page past the last leads to its last page, not to the feed of the tag c; and it is
+    # a page, with the page's own security policy (styles and scripts), not a feed's.
+    past = await browser.get("/tags/c%2Ffeed.xml?page=9")
+    assert past.headers["location"] == "/tags/c%2Ffeed.xml?page=2"
+    assert second.headers["content-security-policy"] == PAGE_POLICY
+    feed = await browser.http.get("/tags/c/feed.xml")
+    assert feed.headers["content-security-policy"] == STRICT_POLICY
+
+
 async def test_a_page_past_the_last_leads_to_the_last(
     browser: Browser, other_browser: Browser
 ) -> None:
@@ -608,7 +688,7 @@ async def test_a_page_past_the_last_leads_to_the_last(
         await browser.write(f"Searchable {i:02}", tagList="c/c++")
     await other_browser.sign_up("bob")
     pasts = {
-        "/tags/c%2Fc%2B%2B?page=9": "/tags/c/c%2B%2B?page=2",
+        "/tags/c%2Fc%2B%2B?page=9": "/tags/c%2Fc%2B%2B?page=2",
         "/@a%3Fb?tab=articles&page=3": "/@a%3Fb?tab=articles&page=2",
         "/search?q=nothing+%26+more&page=5": "/search?q=nothing+%26+more&page=1",
         "/search?q=&page=2": "/search?q=&page=1",

@@ -13,6 +13,8 @@ from pydantic import BaseModel
 from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute, Match, Mount
+from starlette.types import Scope
 
 from pressroom.db.faults import DATABASE_FAILURES, database_unavailable, missing_reference
 from pressroom.errors import DomainError
@@ -126,6 +128,26 @@ _GONE_MEANWHILE: dict[str, tuple[str, str, int]] = {
 }
 
 
+# The methods the app's routes take, in the order an Allow header lists them. HEAD is
+# taken wherever GET is (``pressroom.api.middleware.EveryAnswer``).
+_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> str | None:
+    """The Allow header of a 405: every method some route takes at the request's path, not
+    only those of the first route there. Asked of the routes themselves, one method at a
+    time, as the router would route it; worked out for a 405 alone."""
+    routes = [route for route in routes if not isinstance(route, Mount)]  # takes any method
+    # A fresh scope for each question: the routes leave their marks on the one they match.
+    request = {key: scope[key] for key in ("type", "path", "raw_path", "root_path") if key in scope}
+    taken: list[str] = []
+    for method in _METHODS:
+        probe = {**request, "method": method}
+        if any(route.matches(probe)[0] is Match.FULL for route in routes):
+            taken += ["GET", "HEAD"] if method == "GET" else [method]
+    return ", ".join(taken) or None
+
+
 # Renders an error as a page when the request came from one (see ``pressroom.web``), or
 # answers None to leave it to the API's envelope.
 PageErrors = Callable[[Request, int, "dict[str, list[str]] | None"], "Response | None"]
@@ -168,7 +190,11 @@ def install_error_handlers(
             return answer(request, error_body("body", "is not valid JSON"), 422)
         field = "request" if exc.status_code != 404 else "path"
         detail = exc.detail if isinstance(exc.detail, str) else "error"
-        return answer(request, error_body(field, detail.lower()), exc.status_code, exc.headers)
+        headers = exc.headers
+        if exc.status_code == 405:
+            allow = allowed_methods(request.app.router.routes, request.scope)
+            headers = {**(headers or {}), "Allow": allow} if allow else headers
+        return answer(request, error_body(field, detail.lower()), exc.status_code, headers)
 
     def _server_error(request: Request) -> Response:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)

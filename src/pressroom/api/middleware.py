@@ -5,7 +5,8 @@ wrapped ``send`` as well; so it is all gathered into two layers, either side of
 Starlette's CORS middleware, whose headers the refusals below must carry:
 
 - ``EveryAnswer``, outermost: the request id, the security headers, the log line and the
-  metrics of every answer, CORS preflights and refusals included;
+  metrics of every answer, CORS preflights and refusals included; and HEAD, wherever GET
+  is taken (RFC 9110 requires it);
 - ``RequestLimits``, inside CORS: refuses what no endpoint should see, and cuts a request
   that runs too long.
 """
@@ -21,6 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pressroom.api import observability
 from pressroom.api.fields import has_control_characters
+from pressroom.kit.paths import FEED_NAMES, ends_in_feed_name
 
 Header = tuple[bytes, bytes]
 
@@ -47,21 +49,23 @@ STRICT_TRANSPORT_SECURITY = (b"strict-transport-security", b"max-age=31536000; i
 # The feeds and the sitemap: the site's, and an author's or a tag's (/@ann/feed.xml).
 SITE_DOCUMENTS = frozenset({"/feed.xml", "/atom.xml", "/sitemap.xml"})
 SITEMAP_FILES = "/sitemaps/"  # the files of a sitemap index
-FEED_NAMES = frozenset({"feed.xml", "atom.xml"})
 
 
-def is_xml_document(path: str) -> bool:
-    """A feed's path; not a page whose name ends in .xml, as /@ann.xml or /tags/feed.xml."""
+def is_xml_document(path: str, raw_path: bytes | None = None) -> bool:
+    """A feed's path; not a page whose name ends in .xml, as /@ann.xml or /tags/feed.xml,
+    nor the page of a tag named ``c/feed.xml`` (sent as /tags/c%2Ffeed.xml)."""
     if path in SITE_DOCUMENTS or path.startswith(SITEMAP_FILES):
         return True
     owner, _, name = path.rpartition("/")
-    return name in FEED_NAMES and owner.startswith(("/@", "/tags/"))
+    if name not in FEED_NAMES or not owner.startswith(("/@", "/tags/")):
+        return False
+    return raw_path is None or ends_in_feed_name(raw_path)
 
 
-def policy_for(path: str, docs_paths: frozenset[str]) -> str:
+def policy_for(path: str, docs_paths: frozenset[str], raw_path: bytes | None = None) -> str:
     if path in docs_paths:
         return DOCS_POLICY
-    if path.startswith(DATA_PATHS) or is_xml_document(path):
+    if path.startswith(DATA_PATHS) or is_xml_document(path, raw_path):
         return STRICT_POLICY
     return PAGE_POLICY
 
@@ -78,7 +82,8 @@ def security_headers(policy: str) -> tuple[Header, ...]:
 
 
 class EveryAnswer:
-    """Stamps every answer with its request id and security headers, then logs and counts it.
+    """Stamps every answer with its request id and security headers, then logs and counts
+    it; answers a HEAD as the GET it asks about.
 
     ``Content-Security-Policy`` is strictest on data, looser on the site's pages (see
     ``PAGE_POLICY``) and on the API docs; HTTPS requests also get
@@ -100,11 +105,15 @@ class EveryAnswer:
             return
         request_id = observability.request_id(scope)
         stamp = [
-            *self._headers[policy_for(scope["path"], self.docs_paths)],
+            *self._headers[policy_for(scope["path"], self.docs_paths, scope.get("raw_path"))],
             (b"x-request-id", request_id.encode()),
         ]
         if scope.get("scheme") == "https":
             stamp.append(STRICT_TRANSPORT_SECURITY)
+        # A HEAD is routed as the GET it asks about, so every GET route takes it and none
+        # adds it to its methods (which would put it in the API document). The server
+        # sends the headers alone: it reads the method from its own scope, not this copy.
+        routed = {**scope, "method": "GET"} if scope["method"] == "HEAD" else scope
         started = time.perf_counter()
         status = 500  # if the app fails before it answers
 
@@ -116,9 +125,10 @@ class EveryAnswer:
             await send(message)
 
         try:
-            await self.app(scope, receive, stamped)
+            await self.app(routed, receive, stamped)
         finally:
-            observability.record(scope, status, time.perf_counter() - started, request_id)
+            seconds = time.perf_counter() - started
+            observability.record(scope["method"], routed, status, seconds, request_id)
 
 
 async def _answer(

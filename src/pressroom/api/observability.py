@@ -72,16 +72,17 @@ def _route_of(scope: Scope) -> str:
     return getattr(scope.get("route"), "path", None) or "unmatched"
 
 
-def record(scope: Scope, status: int, seconds: float, request_id: str) -> None:
-    """Log and count an answered request (``pressroom.api.middleware.EveryAnswer``)."""
+def record(method: str, scope: Scope, status: int, seconds: float, request_id: str) -> None:
+    """Log and count an answered request (``pressroom.api.middleware.EveryAnswer``): by the
+    method it was asked with, which for a HEAD is not the one it was routed with."""
     route = _route_of(scope)
-    _requests_of(scope["method"], route, str(status)).inc()
-    _latency_of(scope["method"], route).observe(seconds)
+    _requests_of(method, route, str(status)).inc()
+    _latency_of(method, route).observe(seconds)
     if access_log.isEnabledFor(logging.INFO):  # no JSON built for a silenced log
         access_log.info(
             json.dumps(
                 {
-                    "method": scope["method"],
+                    "method": method,
                     "path": scope["path"],
                     "status": status,
                     "duration_ms": round(seconds * 1000, 2),

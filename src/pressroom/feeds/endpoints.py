@@ -8,6 +8,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import PlainTextResponse
+from fastapi.routing import APIRoute
+from starlette.routing import Match
+from starlette.types import Scope
 
 from pressroom.api.errors import errors
 from pressroom.api.fields import TextInPath
@@ -16,7 +19,7 @@ from pressroom.errors import NotFound
 from pressroom.feeds import documents, repository
 from pressroom.feeds.documents import FeedInfo
 from pressroom.kit.pagination import INTEGER_MAX
-from pressroom.kit.paths import tag_path
+from pressroom.kit.paths import ends_in_feed_name, tag_path
 
 router = APIRouter(tags=["feeds"])
 
@@ -28,15 +31,33 @@ SITE = "pressroom"
 Endpoint = Callable[..., Any]
 
 
-def document(path: str, *statuses: int) -> Callable[[Endpoint], Endpoint]:
-    """A feed's route: GET, and HEAD too, which feed validators, link checkers and some
-    readers send to ask for the headers alone (left out of the API document)."""
+class TagFeedRoute(APIRoute):
+    """A tag's feed, /tags/{tag}/feed.xml. The path is routed decoded, where the tag
+    ``c/feed.xml`` (sent as /tags/c%2Ffeed.xml) reads the same as the feed of the tag ``c``:
+    only a slash sent as a slash starts the feed's name; the other is the tag's page."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        raw_path = scope.get("raw_path")
+        if raw_path is not None and not ends_in_feed_name(raw_path):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
+def document(
+    path: str, *statuses: int, route_class: type[APIRoute] = APIRoute
+) -> Callable[[Endpoint], Endpoint]:
+    """A feed's route. It answers HEAD too, as every GET route does, which feed
+    validators, link checkers and some readers send to ask for the headers alone."""
 
     def register(endpoint: Endpoint) -> Endpoint:
         router.add_api_route(
-            path, endpoint, methods=["GET"], response_class=Response, responses=errors(*statuses)
+            path,
+            endpoint,
+            methods=["GET"],
+            response_class=Response,
+            responses=errors(*statuses),
+            route_class_override=route_class,
         )
-        router.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False)
         return endpoint
 
     return register
@@ -83,13 +104,13 @@ def _author(base: str, username: TextInPath) -> FeedInfo:
 
 
 def _tag(base: str, tag: TextInPath) -> FeedInfo:
-    feeds = f"{base}{tag_path(tag)}"
+    page = f"{base}{tag_path(tag)}"
     return FeedInfo(
         title=f"{SITE}: articles tagged {tag}",
         description=f"The newest articles tagged {tag} on {SITE}",
-        page=f"{base}{tag_path(tag)}",
-        rss=f"{feeds}/feed.xml",
-        atom=f"{feeds}/atom.xml",
+        page=page,
+        rss=f"{page}/feed.xml",
+        atom=f"{page}/atom.xml",
     )
 
 
@@ -133,8 +154,9 @@ async def author_atom(request: Request, session: DbSession, username: TextInPath
     return _answer(request, documents.atom(base, info, articles), ATOM_TYPE)
 
 
-# {tag:path}: a tag may hold a slash, which the path carries decoded.
-@document("/tags/{tag:path}/feed.xml", 404)
+# {tag:path}: a tag may hold a slash, sent as %2F by the site's links (or as a slash by
+# older ones), which the path carries decoded.
+@document("/tags/{tag:path}/feed.xml", 404, route_class=TagFeedRoute)
 async def tag_rss(request: Request, session: DbSession, tag: TextInPath) -> Response:
     """The newest published articles with a tag, RSS 2.0 (empty for an unused tag)."""
     base = _base(request)
@@ -142,7 +164,7 @@ async def tag_rss(request: Request, session: DbSession, tag: TextInPath) -> Resp
     return _answer(request, documents.rss(base, _tag(base, tag), articles), RSS_TYPE)
 
 
-@document("/tags/{tag:path}/atom.xml", 404)
+@document("/tags/{tag:path}/atom.xml", 404, route_class=TagFeedRoute)
 async def tag_atom(request: Request, session: DbSession, tag: TextInPath) -> Response:
     """The newest published articles with a tag, Atom 1.0 (empty for an unused tag)."""
     base = _base(request)

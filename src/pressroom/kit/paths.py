@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
+
+FEED_NAMES = frozenset({"feed.xml", "atom.xml"})
 
 
 def path_segment(value: str) -> str:
@@ -19,4 +21,12 @@ def author_path(username: str) -> str:
 
 
 def tag_path(name: str) -> str:
+    """A tag's page; its feeds are this and ``/feed.xml`` or ``/atom.xml``. The slashes of
+    the name are sent as %2F, so that a tag named ``c/feed.xml`` has a page."""
     return f"/tags/{path_segment(name)}"
+
+
+def ends_in_feed_name(raw_path: bytes) -> bool:
+    """Whether a path as sent, before any decoding, ends in a real slash and a feed's name:
+    ``/tags/c/feed.xml`` does, ``/tags/c%2Ffeed.xml`` (a tag named ``c/feed.xml``) does not."""
+    return unquote(raw_path.decode("latin-1").rpartition("/")[2]) in FEED_NAMES

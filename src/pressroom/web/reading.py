@@ -111,7 +111,8 @@ async def article_page(
 
 
 # A tag may hold a slash, which the path carries decoded: its page takes the rest of the
-# path (a tag's feeds, /tags/{tag}/feed.xml, are routed before it).
+# path. The site's links send the slash as %2F (see tag_path); a tag's feeds,
+# /tags/{tag}/feed.xml, are routed before it, and only when the last slash was sent as one.
 @router.get("/tags/{tag:path}", response_class=HTMLResponse)
 async def tag_page(
     request: Request, tag: TextInPath, session: DbSession, viewer: Viewer, page: PageNumber = 1

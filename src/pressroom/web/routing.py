@@ -47,12 +47,6 @@ class PageRoute(APIRoute):
     """A route answering HTML. Every form it receives must carry the anti-forgery token,
     checked here so that no page can forget it; any error it raises becomes a page."""
 
-    def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
-        super().__init__(path, endpoint, **options)
-        # Link checkers and monitors ask pages for their headers alone.
-        if self.methods and "GET" in self.methods:
-            self.methods.add("HEAD")
-
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handle = super().get_route_handler()
 
@@ -83,8 +77,13 @@ def _back_after_sign_in(request: Request) -> str:
 
 def _on_page(request: Request, page: int) -> str:
     """The same list, on another page."""
-    # The path as routed (decoded), not request.url's, which a "?" in a name would cut.
-    path = quote(request.scope.get("root_path", "") + request.scope["path"], safe="/@")
+    # The path as it was sent, where a "/" in a tag's name is still %2F (the decoded one
+    # would lead to another tag's feed), not request.url's, which a "?" in a name would cut.
+    raw_path: bytes | None = request.scope.get("raw_path")
+    if raw_path is not None:
+        path = raw_path.decode("latin-1")
+    else:
+        path = quote(request.scope.get("root_path", "") + request.scope["path"], safe="/@")
     query = [(name, value) for name, value in request.query_params.multi_items() if name != "page"]
     return f"{path}?{urlencode([*query, ('page', str(page))])}"
 

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from pressroom.kit.paths import tag_path
 from pressroom.web import sessions
 
 HERE = Path(__file__).parent
@@ -69,7 +70,9 @@ def initials(name: str) -> str:
 
 
 templates = Jinja2Templates(directory=HERE / "templates")
-templates.env.globals.update(static_url=static_url, site_name=SITE_NAME)
+# tag_path, not urlencode, for a tag's address: urlencode leaves a slash of the name as it
+# is, and /tags/c/feed.xml is the feed of the tag c, not the page of the tag c/feed.xml.
+templates.env.globals.update(static_url=static_url, site_name=SITE_NAME, tag_path=tag_path)
 templates.env.filters.update(long_date=long_date, date_time=date_time, initials=initials)
 # Whitespace between tags is noise in every page sent.
 templates.env.trim_blocks = True
