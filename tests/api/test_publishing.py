@@ -151,6 +151,51 @@ async def test_a_stale_update_is_409_and_changes_nothing(
     assert kept["version"] == 2
 
 
+async def test_an_update_that_changes_nothing_writes_nothing(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    original = await create(client, alice, tagList=["b", "a"])
+    slug = original["slug"]
+    same = {key: original[key] for key in ("title", "description", "body")}
+    unchanged = [
+        {**same, "tagList": ["a", "b"]},  # the same tags, in another order
+        {"body": original["body"], "status": "published"},
+        {"title": original["title"], "version": 1},
+    ]
+    for article in unchanged:
+        response = await client.put(
+            f"/api/articles/{slug}", headers=alice.auth, json={"article": article}
+        )
+        assert response.status_code == 200
+        assert response.json()["article"] == original
+    published = await client.post(f"/api/articles/{slug}/publish", headers=alice.auth)
+    assert published.json()["article"] == original
+    # So an editor holding version 1 still saves; then the version moves.
+    edit = {"body": "edited", "version": 1}
+    edited = await client.put(f"/api/articles/{slug}", headers=alice.auth, json={"article": edit})
+    assert edited.json()["article"]["version"] == 2
+    # A change of tags alone is a change.
+    tags = {"tagList": ["a"], "version": 2}
+    retagged = await client.put(f"/api/articles/{slug}", headers=alice.auth, json={"article": tags})
+    assert retagged.json()["article"]["version"] == 3
+    assert retagged.json()["article"]["tagList"] == ["a"]
+
+
+@pytest.mark.parametrize(
+    "article", [{}, {"version": 1}, {"tagList": None}, {"slug": "x", "favoritesCount": 99}]
+)
+async def test_an_update_that_names_nothing_to_change_is_422(
+    client: httpx.AsyncClient, alice: Account, article: dict[str, object]
+) -> None:
+    original = await create(client, alice)
+    response = await client.put(
+        f"/api/articles/{original['slug']}", headers=alice.auth, json={"article": article}
+    )
+    assert response.status_code == 422
+    assert response.json() == {"errors": {"article": ["needs at least one field to change"]}}
+    assert (await client.get(f"/api/articles/{original['slug']}")).json()["article"] == original
+
+
 async def test_publishing_a_published_article_keeps_its_time(
     client: httpx.AsyncClient, alice: Account
 ) -> None:

@@ -110,6 +110,57 @@ async def test_every_word_is_required_and_phrases_or_and_minus_work(
     assert await search(committed, f'"{red} {green}"') == []
 
 
+async def test_a_stray_or_is_ignored_never_a_word_to_find(committed: httpx.AsyncClient) -> None:
+    alice = await author(committed)
+    red, blue, green = word(), word(), word()
+    both = await create(committed, alice, body=f"{red} next to {blue}")
+    only_red = await create(committed, alice, body=f"just {red}")
+    only_blue = await create(committed, alice, body=f"just {blue}")
+    red_green = await create(committed, alice, body=f"{red} beside {green}")
+    red_or = await create(committed, alice, body=f"{red} or else")
+    slugs = {
+        "both": both["slug"],
+        "red": only_red["slug"],
+        "blue": only_blue["slug"],
+        "red green": red_green["slug"],
+        "red or": red_or["slug"],
+    }
+    with_red = {"both", "red", "red green", "red or"}
+
+    async def found(q: str) -> set[str]:
+        response = await committed.get("/api/articles", params={"q": q, "limit": 50})
+        assert response.status_code == 200, response.text
+        returned = {article["slug"] for article in response.json()["articles"]}
+        return {name for name, slug in slugs.items() if slug in returned}
+
+    for q in (red, f"OR {red}", f"or {red}", f"{red} OR", f'"OR" {red}', f"{red} -or"):
+        assert await found(q) == with_red, q
+    assert await found(f"{red} OR OR {blue}") == with_red | {"blue"}
+    assert await found(f"-{blue} OR {red}") == with_red - {"both"}
+    assert await found(f"{red} OR -{blue}") == with_red - {"both"}
+    assert await found(f"{red} -{green} OR {blue}") == {"both"}
+    # OR binds the words on either side, then every clause is required.
+    assert await found(f"{red} OR {blue} {green}") == {"red green"}
+    for q in ("OR", "or", '"OR"', "- OR", f"-{blue} OR", f"OR -{blue}"):
+        assert await found(q) == set(), q
+
+
+async def test_exclusions_beside_stopwords_alone_do_not_find_everything_else(
+    committed: httpx.AsyncClient,
+) -> None:
+    alice = await author(committed)
+    blue = word()
+    plain = await create(committed, alice, title="Plain", body="Nothing to see here.")
+    await create(committed, alice, body=f"just {blue}")
+
+    # "the" is a stopword to PostgreSQL and MariaDB (SQLite has none): left with the
+    # exclusion alone, the search finds nothing rather than every article lacking it.
+    for q in (f"the -{blue}", f"the OR -{blue}"):
+        response = await committed.get("/api/articles", params={"q": q, "limit": 50})
+        assert response.status_code == 200, response.text
+        assert plain["slug"] not in {a["slug"] for a in response.json()["articles"]}, q
+
+
 async def test_search_combines_with_tag_author_and_favorited(committed: httpx.AsyncClient) -> None:
     alice, bob = await author(committed, 1), await author(committed, 2)
     term = word()

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from pressroom.api.fields import (
     TEXT_PARAMETER,
@@ -90,6 +97,15 @@ class UpdateArticle(_Publishing):
     # Optimistic concurrency: the version (or updatedAt) the change was based on.
     version: int | None = None
     updatedAt: UtcDatetime | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> UpdateArticle:
+        # As for a user: a change that names nothing to change is a mistake. A null is no
+        # value; unknown fields, and the version a change is based on, change nothing.
+        asked = (self.title, self.description, self.body, self.tagList)
+        if all(value is None for value in (*asked, self.status, self.publishAt)):
+            raise ValueError("needs at least one field to change")
+        return self
 
 
 class PublishRequest(_In):

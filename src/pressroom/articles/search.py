@@ -19,6 +19,7 @@ from sqlalchemy import (
     Integer,
     String,
     Subquery,
+    and_,
     bindparam,
     column,
     false,
@@ -31,7 +32,7 @@ from sqlalchemy import (
 )
 
 from pressroom.db.dialects import MYSQL_NAMES, fulltext_match
-from pressroom.kit.search_syntax import parse, to_fts5, to_innodb_boolean
+from pressroom.kit.search_syntax import parse, to_fts5, to_innodb_boolean, to_tsquery
 from pressroom.models import Article
 from pressroom.models.search import FTS5_TABLE, TEXT_SEARCH_CONFIG, TSVECTOR_COLUMN
 
@@ -50,7 +51,7 @@ def search_text(text: str, dialect: str) -> str | None:
     if query.is_empty:
         return None
     if dialect == "postgresql":
-        return text  # websearch_to_tsquery reads the reader's syntax itself
+        return to_tsquery(query)
     if dialect == "sqlite":
         return to_fts5(query)
     if dialect in MYSQL_NAMES:
@@ -88,13 +89,17 @@ def ranking(dialect: str, *, searchable: bool = True) -> Ranking:
 
 
 def _postgresql(wanted: BindParameter[str]) -> Ranking:
-    # PostgreSQL reads the web-search syntax itself, stopwords and stemming included.
+    # to_tsquery stems the words and drops its stopwords, as the vector was built.
     vector: ColumnElement[Any] = literal_column(f"{Article.__tablename__}.{TSVECTOR_COLUMN}")
     config: ColumnElement[Any] = literal_column(f"'{TEXT_SEARCH_CONFIG}'::regconfig")
-    tsquery = func.websearch_to_tsquery(config, wanted)
+    tsquery = func.to_tsquery(config, wanted)
+    # When every word it requires is a stopword, only exclusions are left ('T' is all
+    # querytree() keeps of them): like a query of exclusions alone, it finds nothing,
+    # rather than every article (read one by one) that lacks them.
+    something_required = func.querytree(tsquery, type_=String) != literal_column("'T'")
     return Ranking(
         rank=func.ts_rank(vector, tsquery, type_=Float),
-        condition=vector.op("@@", return_type=Boolean)(tsquery),
+        condition=and_(vector.op("@@", return_type=Boolean)(tsquery), something_required),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -297,7 +298,12 @@ async def update_article(
     changes = data.model_dump(exclude_unset=True, include={"title", "description", "body"})
     for field, value in changes.items():
         if value is not None:
-            setattr(article, field, value)
+            setattr(article, field, value)  # the same value again is no change
+    retagging = None if data.tagList is None else await _retagging(session, article, data.tagList)
+    if not session.is_modified(article) and (retagging is None or not retagging.changes):
+        # Nothing to write: the version and updatedAt that other editors hold stay current,
+        # so an edit saved twice costs nobody a conflict.
+        return await present(session, article.id, viewer)
     article.updated_at = utc_now()
     await _flush_or_stale(session)
     # A new title gets a new slug, unless it reads the same: the slug is already made from
@@ -305,29 +311,50 @@ async def update_article(
     new_base = slugify(article.title)
     if article.title != old_title and new_base not in (article.slug, slugify(old_title)):
         await _move_to_a_free_slug(session, article)
-    await _follow_tags_and_counts(session, article, was_published_at, data.tagList)
+    await _follow_tags_and_counts(session, article, was_published_at, retagging)
     return await present(session, article.id, viewer)
+
+
+@dataclass(frozen=True)
+class _Retagging:
+    """An article's tags and the ones an update asks for, read before anything is written."""
+
+    old_ids: list[int]
+    names: list[str]
+    known: dict[str, int]  # the ids of those of ``names`` that are tags already
+
+    @property
+    def changes(self) -> bool:
+        return len(self.known) < len(self.names) or set(self.known.values()) != set(self.old_ids)
+
+
+async def _retagging(session: AsyncSession, article: Article, names: list[str]) -> _Retagging:
+    old_ids = await counters.tag_ids_of(session, article.id)
+    return _Retagging(old_ids, names, await tags.known_ids(session, names))
 
 
 async def _follow_tags_and_counts(
     session: AsyncSession,
     article: Article,
     was_published_at: datetime | None,
-    tag_names: list[str] | None,
+    retagging: _Retagging | None,
 ) -> None:
     """After an article's publication time or tags changed: its tag links (and the time
     they carry) and the released counts, counts first (see ``counters``)."""
     moved = was_published_at != article.published_at
-    if tag_names is None and not moved:
+    if retagging is None and not moved:
         return
-    old_tag_ids = await counters.tag_ids_of(session, article.id)
-    new_tag_ids = old_tag_ids if tag_names is None else await tags.ensure_ids(session, tag_names)
+    if retagging is None:
+        old_tag_ids = new_tag_ids = await counters.tag_ids_of(session, article.id)
+    else:
+        old_tag_ids = retagging.old_ids
+        new_tag_ids = await tags.ensure_ids(session, retagging.names, retagging.known)
     await counters.move(
         session,
         Release.of(was_published_at, old_tag_ids),
         Release.of(article.published_at, new_tag_ids),
     )
-    if tag_names is not None:
+    if retagging is not None:
         await tags.replace_links(session, article.id, new_tag_ids, article.published_at)
     else:
         await tags.retime_links(session, article.id, article.published_at)
@@ -371,6 +398,8 @@ async def _set_publication(
     article = await _own(session, slug, viewer)
     was_published_at = article.published_at
     article.published_at = published_at(was_published_at)
+    if article.published_at == was_published_at:  # published again, say: nothing to write
+        return await present(session, article.id, viewer)
     article.updated_at = utc_now()
     await _flush_or_stale(session)
     await _follow_tags_and_counts(session, article, was_published_at, None)

@@ -1,10 +1,11 @@
 """What readers type into a search box, understood the same way on every database.
 
-The syntax is the one PostgreSQL's ``websearch_to_tsquery`` accepts and search engines
+The syntax is the one PostgreSQL's ``websearch_to_tsquery`` reads and search engines
 taught everyone: words are all required, ``"a phrase"`` keeps its words together, ``OR``
-offers alternatives and ``-word`` excludes. PostgreSQL parses it itself; SQLite's FTS5 and
-MariaDB's boolean mode get it rewritten in their own syntax, from words only, so no
-operator a reader types can break the query.
+offers alternatives and ``-word`` excludes. It is read here once and rewritten for each
+database in its own syntax (PostgreSQL's ``to_tsquery``, SQLite's FTS5, MariaDB's boolean
+mode), from words only, so no operator a reader types can break the query and no database
+reads a stray one its own way.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+# A quote always starts or ends a phrase, even inside a word, as in websearch_to_tsquery.
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|([^\s"]+)')
 _WORD = re.compile(r"\w+")
 
 
@@ -36,30 +38,58 @@ class SearchQuery:
         return not self.required
 
 
+def _only_or(words: tuple[str, ...]) -> bool:
+    # Also true of no words at all: punctuation, a lone "-", an empty phrase.
+    return all(word.lower() == "or" for word in words)
+
+
 def parse(text: str) -> SearchQuery:
-    """Read ``text`` as web-search syntax; what cannot be a word is dropped."""
+    """Read ``text`` as web-search syntax; what cannot be a word is dropped.
+
+    ``OR`` (in any case) joins the word before it to the one after it, and nothing else:
+    leading, trailing, doubled, or next to an exclusion it is ignored. The word "or" is
+    never looked for, quoted or excluded either, since PostgreSQL and InnoDB do not index
+    it (a stopword to both) and SQLite alone would find it.
+    """
     clauses: list[list[Term]] = []
     excluded: list[Term] = []
-    joining = False  # the previous token was OR
+    after_word = False  # the last clause may take an alternative: no exclusion since
+    joining = False  # and an OR came since
     for match in _TOKEN.finditer(text):
         negated, phrase, bare = match.groups()
-        if bare is not None and bare.upper() == "OR" and clauses:
-            joining = True
-            continue
         if bare is not None and bare.startswith("-") and len(bare) > 1:
             negated, bare = "-", bare[1:]
         words = tuple(_WORD.findall(phrase if phrase is not None else bare))
-        if not words:
+        if _only_or(words):
+            is_operator = bool(words) and bare is not None and not negated
+            joining = joining or (is_operator and after_word)
             continue
         term = Term(words)
         if negated:
             excluded.append(term)
+            after_word = joining = False
         elif joining:
             clauses[-1].append(term)
+            joining = False
         else:
             clauses.append([term])
-        joining = False
+            after_word = True
     return SearchQuery(tuple(tuple(clause) for clause in clauses), tuple(excluded))
+
+
+def _tsquery_term(term: Term) -> str:
+    # One quoted operand, which PostgreSQL splits into side-by-side lexemes (stemmed, its
+    # stopwords left out) as it splits the text it indexes. Words hold no quote or
+    # backslash, the only characters special inside the quotes.
+    return "'" + " ".join(term.words) + "'"
+
+
+def to_tsquery(query: SearchQuery) -> str:
+    """PostgreSQL's ``to_tsquery`` syntax: ``('a') & ('b' | 'c') & !'d'``."""
+    clauses = [
+        "(" + " | ".join(_tsquery_term(term) for term in clause) + ")" for clause in query.required
+    ]
+    return " & ".join(clauses + ["!" + _tsquery_term(term) for term in query.excluded])
 
 
 def _fts5_term(term: Term) -> str:

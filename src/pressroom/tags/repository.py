@@ -71,11 +71,19 @@ async def _ids_by_name(
     return dict(rows.all())
 
 
-async def ensure_ids(session: AsyncSession, names: Sequence[str]) -> list[int]:
-    """Ids for ``names``, creating the tags that do not exist yet."""
+async def known_ids(session: AsyncSession, names: Sequence[str]) -> dict[str, int]:
+    """The ids of those of ``names`` that are tags already; a read, nothing is created."""
+    return await _ids_by_name(session, names) if names else {}
+
+
+async def ensure_ids(
+    session: AsyncSession, names: Sequence[str], known: dict[str, int] | None = None
+) -> list[int]:
+    """Ids for ``names``, creating the tags that do not exist yet (``known``: what
+    :func:`known_ids` gave for them, if it was asked already)."""
     if not names:
         return []
-    existing = await _ids_by_name(session, names)
+    existing = dict(known) if known is not None else await _ids_by_name(session, names)
     missing = [name for name in names if name not in existing]
     if missing:
         # A concurrent request may create some of them first: skip those, then read all back.
