@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from pressroom.api.middleware import PAGE_POLICY, STRICT_POLICY
+from pressroom.config import Settings
 from pressroom.web import reading, writing
 from tests.api.conftest import PASSWORD
 from tests.web.conftest import Browser
@@ -428,6 +429,7 @@ async def test_settings_change_profile_and_password(
             "bio": "Writes about engines.",
             "image": "",
             "password": "a brand new password",
+            "current_password": "correct horse battery staple",
         },
     )
     assert saved.status_code == 303
@@ -442,6 +444,44 @@ async def test_settings_change_profile_and_password(
     assert invalid.status_code == 422
     assert 'id="email-error">is invalid' in invalid.text
     assert ">kept bio</textarea>" in invalid.text
+
+
+async def test_a_new_email_or_password_needs_the_current_password(browser: Browser) -> None:
+    """A session left open on a shared computer is not enough to take the account over."""
+    await browser.sign_up("ada")
+    await browser.get("/settings")
+    profile = {"username": "ada", "email": "ada@example.org", "bio": "", "image": ""}
+    takeovers = [
+        {**profile, "password": "the taker's password"},
+        {**profile, "email": "taker@example.org"},
+    ]
+    for change in takeovers:
+        for current, status, message in [
+            ("", 422, "is needed to change your e-mail or password"),
+            ("a wrong guess", 401, "is wrong"),
+        ]:
+            refused = await browser.post("/settings", {**change, "current_password": current})
+            assert refused.status_code == status
+            assert f'id="current_password-error">{message}' in refused.text
+            assert "a wrong guess" not in refused.text  # passwords are never sent back
+    # Nothing changed: the password and the e-mail still sign in.
+    await browser.post("/logout")
+    await browser.get("/login")
+    back = await browser.post(
+        "/login", {"email": "ada@example.org", "password": "correct horse battery staple"}
+    )
+    assert back.status_code == 303
+    # The profile alone, or an e-mail written another way, needs no password.
+    await browser.get("/settings")
+    spelled = {**profile, "email": "ADA@example.org", "bio": "Engines."}
+    assert (await browser.post("/settings", spelled)).status_code == 303
+    # Wrong guesses count as failed sign-ins, with their limits (the sign-in above
+    # cleared the first ones).
+    for _ in range(Settings.model_fields["sign_in_failures_per_account"].default):
+        await browser.post("/settings", {**takeovers[1], "current_password": "another guess"})
+    throttled = await browser.post("/settings", {**takeovers[1], "current_password": "guess"})
+    assert throttled.status_code == 429
+    assert "retry-after" in throttled.headers
 
 
 async def test_signing_out_ends_this_browsers_session_for_good(

@@ -205,9 +205,7 @@ async def delete_own_account(
     ``address``: a session or token alone is not enough, and a wrong password counts against
     the same limits (TooManyRequests past them). False for a wrong password, whose failure
     is counted in ``session`` and must be committed with it."""
-    attempt = throttle.Attempt.of(owner.email, address)
-    confirmed = await users.sign_in(reads, session, limits, attempt, password)
-    if confirmed is None or confirmed.id != owner.id:
+    if not await users.confirm(reads, session, limits, owner, password, address):
         return False
     # The same request sent twice at once finds the account deleted already: done.
     with suppress(UnknownUser):

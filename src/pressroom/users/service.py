@@ -81,6 +81,22 @@ async def sign_in(
     return user
 
 
+async def confirm(
+    reads: AsyncSession,
+    session: AsyncSession,
+    limits: throttle.Limits,
+    user: User,
+    password: str,
+    address: str | None,
+) -> bool:
+    """Whether ``password`` is ``user``'s, checked as a sign-in from ``address``, for what
+    a session or token alone may not do. A wrong one counts against the same limits
+    (TooManyRequests past them), in ``session``, and must be committed with it."""
+    attempt = throttle.Attempt.of(user.email, address)
+    confirmed = await sign_in(reads, session, limits, attempt, password)
+    return confirmed is not None and confirmed.id == user.id
+
+
 async def update(session: AsyncSession, user: User, data: UpdateUser) -> User:
     changes = data.model_dump(exclude_unset=True)
     if changes.get("email") is not None:

@@ -27,7 +27,7 @@ from pressroom.web.writing import see_other
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Next = Annotated[str, Query(max_length=2000)]
-SETTINGS_FIELDS = ("username", "email", "bio", "image", "password")
+SETTINGS_FIELDS = ("username", "email", "bio", "image", "password", "current_password")
 
 
 def _account_form(
@@ -126,6 +126,7 @@ def _settings_values(viewer: Author) -> dict[str, str]:
         "bio": viewer.bio or "",
         "image": viewer.image or "",
         "password": "",
+        "current_password": "",
     }
 
 
@@ -134,15 +135,63 @@ async def settings_form(request: Request, viewer: Author) -> HTMLResponse:
     return render(request, "settings.html", {"form": Form(_settings_values(viewer))})
 
 
+def _changes_credentials(viewer: User, change: UpdateUser) -> bool:
+    """Whether ``change`` takes the account out of the hands of whoever knows its password:
+    a new password, or a new e-mail (which a password reset would be sent to)."""
+    new_email = change.email is not None and normalize_email(change.email) != viewer.email
+    return change.password is not None or new_email
+
+
+async def _refusal_unless_confirmed(
+    request: Request,
+    reads: AsyncSession,
+    session: AsyncSession,
+    viewer: User,
+    password: str,
+    form: Form[UpdateUser],
+) -> Response | None:
+    """The settings page again, with the reason, unless ``password`` is the reader's: a
+    wrong one counts as a failed sign-in, with the same limits."""
+    if not password:
+        form.errors["current_password"] = ["is needed to change your e-mail or password"]
+        return render(request, "settings.html", {"form": form}, status_code=422)
+    limits = throttle.Limits.of(request.app.state.settings)
+    address = request.client.host if request.client else None
+    try:
+        if await users.confirm(reads, session, limits, viewer, password, address):
+            return None
+    except TooManyRequests as throttled:
+        await reads.close()  # refused before the password was read: one connection at a time
+        form.refuse(throttled)
+        refused = render(request, "settings.html", {"form": form}, status_code=429)
+        refused.headers.update(throttled.headers())
+        return refused
+    # Committed with the request: the failure counts against the limits.
+    form.errors["current_password"] = ["is wrong"]
+    return render(request, "settings.html", {"form": form}, status_code=401)
+
+
 @router.post("/settings", response_class=HTMLResponse)
-async def update_settings(request: Request, session: DbSession, viewer: Author) -> Response:
+async def update_settings(
+    request: Request, reads: ReadSession, session: DbSession, viewer: Author
+) -> Response:
+    """Change the reader's profile. A new e-mail or password also needs the current
+    password: a session left open on a shared computer must not be enough to take the
+    account over."""
     values = await posted(request, *SETTINGS_FIELDS)
+    current_password = values.pop("current_password")
     # An empty password field keeps the password.
     data = {name: value for name, value in values.items() if name != "password" or value}
     form = check(UpdateUser, values, data)
-    values["password"] = ""
+    values["password"] = values["current_password"] = ""
     if form.model is None:
         return render(request, "settings.html", {"form": form}, status_code=422)
+    if _changes_credentials(viewer, form.model):
+        refused = await _refusal_unless_confirmed(
+            request, reads, session, viewer, current_password, form
+        )
+        if refused is not None:
+            return refused
     try:
         user = await users.update(session, viewer, form.model)
     except Conflict as taken:
