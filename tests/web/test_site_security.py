@@ -165,8 +165,14 @@ async def test_static_files_are_cached_for_long_under_content_addresses(browser:
     assert (await browser.http.get("/static/nothing.css")).status_code == 404
 
 
-async def test_pages_are_not_cached_by_shared_caches(browser: Browser) -> None:
+async def test_pages_are_not_cached_by_shared_caches_nor_kept_once_signed_in(
+    browser: Browser,
+) -> None:
     assert (await browser.get("/")).headers["cache-control"] == "private, no-cache"
+    # A signed-in reader's pages are not kept even by their own browser.
+    await browser.sign_up("ada")
+    for path in ("/", "/settings", "/dashboard", "/editor", "/settings/delete", "/@ada"):
+        assert (await browser.get(path)).headers["cache-control"] == "private, no-store", path
 
 
 async def test_an_unexpected_failure_is_a_friendly_500_page(

@@ -83,13 +83,12 @@ def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     """A page; the browser gets its anti-forgery cookie with the first one it sees."""
-    values = {
-        "viewer": getattr(request.state, "viewer", None),
-        "csrf_token": sessions.form_token(request),
-        **(context or {}),
-    }
+    viewer = getattr(request.state, "viewer", None)
+    values = {"viewer": viewer, "csrf_token": sessions.form_token(request), **(context or {})}
     response = templates.TemplateResponse(request, template, values, status_code=status_code)
     sessions.keep_form_cookie(request, response)
     # Pages differ per visitor (the signed-in header, the form tokens): never shared caches.
-    response.headers["Cache-Control"] = "private, no-cache"
+    # A signed-in reader's pages (their drafts, their e-mail) are not even kept by their
+    # browser, so none is left on a shared computer to be read after signing out.
+    response.headers["Cache-Control"] = "private, no-store" if viewer else "private, no-cache"
     return response
