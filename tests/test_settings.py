@@ -51,3 +51,11 @@ def test_the_embedded_database_follows_the_data_folder(
     assert result.exit_code == 0, result.output
     assert (data / "pressroom.db").is_file()
     assert not (workdir / "var").exists()
+
+
+def test_the_site_address_is_an_address_to_link_to() -> None:
+    assert Settings(site_url="https://press.example/").site_url == "https://press.example"
+    assert Settings(site_url="").site_url is None
+    for wrong in ("press.example", "ftp://press.example", "https://press.example/?a=1"):
+        with pytest.raises(ValueError, match="site_url"):
+            Settings(site_url=wrong)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/pressroom.db"
@@ -107,11 +108,28 @@ class Settings(BaseSettings):
     cors_origins: list[str] = Field(
         ["*"], description="Origins allowed to call the API from a browser (JSON list)."
     )
+    site_url: str | None = Field(
+        None,
+        description="The site's public address (https://example.org), for canonical links, "
+        "feeds and the sitemap; unset: the address each request came to.",
+    )
     forwarded_allow_ips: str = Field(
         "127.0.0.1",
         description="Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: "
         "addresses or networks, comma-separated, or * for any.",
     )
+
+    @field_validator("site_url")
+    @classmethod
+    def _an_address_to_link_to(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an http:// or https:// address, such as https://example.org")
+        if parts.query or parts.fragment:
+            raise ValueError("must be the site's address alone, with no query or fragment")
+        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _embedded_database_in_the_data_folder(self) -> Settings:

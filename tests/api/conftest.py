@@ -9,10 +9,12 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from pressroom.app import create_app
+from pressroom.config import Settings
 from pressroom.db.session import RequestSessions
 from pressroom.models import User
 from tests.cleanup import delete_where
@@ -27,17 +29,24 @@ TEST_SECRET = "test-secret-" + "x" * 32
 async def client(
     database: ScratchDatabase, async_connection: AsyncConnection
 ) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings_for(database, jwt_secret=TEST_SECRET))
-    # No lifespan: requests share the test's connection, each in a savepoint of its own,
-    # and every request gets a fresh session, so nothing loaded earlier hides a lazy load.
+    app = app_on(async_connection, settings_for(database, jwt_secret=TEST_SECRET))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+
+
+def app_on(async_connection: AsyncConnection, settings: Settings) -> FastAPI:
+    """The app with ``settings``, on the test's connection.
+
+    No lifespan: requests share the test's connection, each in a savepoint of its own, and
+    every request gets a fresh session, so nothing loaded earlier hides a lazy load."""
+    app = create_app(settings)
     app.state.sessions = RequestSessions.shared(
         async_sessionmaker(
             bind=async_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
     )
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
-        yield c
+    return app
 
 
 # Users of the live app below: their rows are committed, and deleted after the test.

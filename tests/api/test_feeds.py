@@ -11,13 +11,16 @@ from urllib.parse import quote
 import feedparser
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from pressroom.feeds import repository
 from pressroom.feeds.documents import entry_id, rfc3339
 from pressroom.kit.pagination import INTEGER_MAX
 from pressroom.models import Article
-from tests.api.conftest import Account, StatementLog, register
+from tests.api.conftest import TEST_SECRET, Account, StatementLog, app_on, register
 from tests.api.test_articles import create
+from tests.conftest import settings_for
+from tests.databases import ScratchDatabase
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
@@ -434,3 +437,33 @@ async def test_a_reader_holding_the_newest_copy_gets_304(
         assert changed.status_code == 200, path
         assert changed.headers["etag"] != etags[path]
         assert b"second" in changed.content.lower()
+
+
+async def test_a_configured_site_address_is_the_one_given_whatever_name_was_asked(
+    client: httpx.AsyncClient,
+    alice: Account,
+    database: ScratchDatabase,
+    async_connection: AsyncConnection,
+) -> None:
+    """A site reachable under two names gives one address for each page and entry."""
+    slug = (await create(client, alice, title="Addressed"))["slug"]
+    settings = settings_for(database, jwt_secret=TEST_SECRET, site_url="https://press.example/")
+    app = httpx.ASGITransport(app=app_on(async_connection, settings))
+    ids = set()
+    for asked in ("http://10.0.0.7:8000", "http://press-1.internal"):
+        async with httpx.AsyncClient(transport=app, base_url=asked) as other:
+            atom = ET.fromstring((await other.get("/atom.xml")).content)  # noqa: S314
+            [entry] = atom.findall(f"{ATOM}entry")
+            ids.add(entry.findtext(f"{ATOM}id"))
+            link = entry.find(f"{ATOM}link")
+            assert link is not None
+            assert link.get("href") == f"https://press.example/article/{slug}"
+            rss = ET.fromstring((await other.get("/feed.xml")).content)  # noqa: S314
+            assert rss.findtext("channel/link") == "https://press.example/"
+            sitemap = (await other.get("/sitemap.xml")).text
+            assert f"https://press.example/article/{slug}" in sitemap
+            assert "10.0.0.7" not in sitemap + (await other.get("/robots.txt")).text
+            page = (await other.get(f"/article/{slug}")).text
+            assert f'<link rel="canonical" href="https://press.example/article/{slug}">' in page
+    [the_id] = ids
+    assert (the_id or "").startswith("tag:press.example,")

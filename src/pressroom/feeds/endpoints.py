@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Scope
 
+from pressroom.api.addresses import site_address
 from pressroom.api.errors import errors
 from pressroom.api.fields import TextInPath
 from pressroom.db.deps import DbSession
@@ -79,7 +80,7 @@ def _answer(request: Request, document: bytes, media_type: str) -> Response:
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    return site_address(request)
 
 
 def _site(base: str) -> FeedInfo:

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from pressroom.api.addresses import site_address
 from pressroom.kit.paths import tag_path
 from pressroom.web import sessions
 
@@ -84,7 +85,12 @@ def render(
 ) -> HTMLResponse:
     """A page; the browser gets its anti-forgery cookie with the first one it sees."""
     viewer = getattr(request.state, "viewer", None)
-    values = {"viewer": viewer, "csrf_token": sessions.form_token(request), **(context or {})}
+    values = {
+        "viewer": viewer,
+        "csrf_token": sessions.form_token(request),
+        "site": site_address(request),  # for canonical links: https://example.org
+        **(context or {}),
+    }
     response = templates.TemplateResponse(request, template, values, status_code=status_code)
     sessions.keep_form_cookie(request, response)
     # Pages differ per visitor (the signed-in header, the form tokens): never shared caches.
