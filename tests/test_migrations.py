@@ -336,3 +336,190 @@ def test_asking_for_the_revision_logs_nothing(
     assert revision is not None
     assert [r.getMessage() for r in caplog.records if r.name.startswith("alembic")] == []
     assert alembic_log.level == level
+
+
+SQLiteShape = dict[tuple[str, str], object]
+_REBUILT = ("users", "articles", "comments")
+
+
+def _sqlite_shape(connection: Connection) -> SQLiteShape:
+    """Every table, index and trigger of a SQLite database as SQLite understands it.
+
+    A rebuilt table lists its constraints in whatever order Alembic copied them (it keeps
+    them in a set), and the indexes SQLite makes for them are numbered in that order:
+    tables and their indexes are described, not quoted.
+    """
+
+    def pragma(name: str, table: str) -> list[tuple[object, ...]]:
+        return [tuple(row) for row in connection.exec_driver_sql(f"PRAGMA {name}('{table}')")]
+
+    shape: SQLiteShape = {}
+    objects = connection.exec_driver_sql("SELECT type, name, sql FROM sqlite_master").all()
+    for type_, name, sql in objects:
+        if type_ == "trigger" or (type_ == "table" and sql.startswith("CREATE VIRTUAL")):
+            shape[type_, name] = sql
+        elif type_ == "table":
+            indexes = sorted(
+                (unique, origin, partial, [row[2] for row in pragma("index_info", str(index))])
+                for _, index, unique, origin, partial in pragma("index_list", name)
+            )
+            shape[type_, name] = {
+                "columns": pragma("table_info", name),
+                "foreign keys": sorted(row[2:] for row in pragma("foreign_key_list", name)),
+                "indexes": indexes,
+                "autoincrement": "AUTOINCREMENT" in sql,
+            }
+        elif sql is not None:  # an index of its own, not one made for a constraint
+            shape[type_, name] = sql
+    return shape
+
+
+def _with_autoincrement(shape: SQLiteShape, autoincrement: bool) -> SQLiteShape:
+    """``shape`` with the tables of revision 0011 given, or not, AUTOINCREMENT."""
+    changed = dict(shape)
+    for name in _REBUILT:
+        table = changed["table", name]
+        assert isinstance(table, dict)
+        changed["table", name] = table | {"autoincrement": autoincrement}
+    return changed
+
+
+def _search(connection: Connection, words: str) -> list[int]:
+    found = connection.exec_driver_sql(
+        "SELECT rowid FROM articles_search WHERE articles_search MATCH ? ORDER BY rowid", (words,)
+    )
+    return list(found.scalars())
+
+
+def _new_article(connection: Connection, title: str) -> int | None:
+    return connection.execute(
+        insert(Article)
+        .values(slug=title.lower(), title=title, description="d", body="b", author_id=2)
+        .returning(Article.id)
+    ).scalar()
+
+
+def test_sqlite_ids_stop_being_reused_and_the_rebuild_keeps_everything(tmp_path: Path) -> None:
+    """Revision 0011 rebuilds users, articles and comments with AUTOINCREMENT: every row,
+    index, trigger and foreign key is still there, and ids go on from the largest."""
+    url = f"sqlite:///{tmp_path / 'ids.db'}"
+    config = migrate.alembic_config(url)
+    migrate.upgrade(config, "0010")
+    moment = datetime(2026, 12, 3, tzinfo=UTC)
+    tables = ["users", "articles", "comments", "tags", "article_tags", "favorites", "follows"]
+    engine = create_engine(url)  # a plain engine: foreign keys off, nothing cascades
+
+    def everything(connection: Connection) -> dict[str, set[tuple[object, ...]]]:
+        rows = "SELECT * FROM {}".format
+        return {t: {tuple(r) for r in connection.exec_driver_sql(rows(t))} for t in tables}
+
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                insert(User),
+                [
+                    {"id": n, "email": f"u{n}@example.com", "username": f"u{n}"}
+                    | {"password_hash": "x", "created_at": moment, "updated_at": moment}
+                    for n in (1, 2, 3)
+                ],
+            )
+            articles = [("Zeppelins over the bay", 1), ("Tea", 2), ("Gone", 1)]
+            for n, (title, author) in enumerate(articles, start=1):
+                connection.execute(
+                    insert(Article).values(
+                        id=n, slug=f"a-{n}", title=title, description="d", body="b"
+                    ),
+                    {"author_id": author, "published_at": moment},
+                )
+            connection.execute(insert(Tag), [{"id": 1, "name": "air"}, {"id": 2, "name": "sea"}])
+            connection.execute(
+                insert(article_tags),
+                [{"article_id": 1, "tag_id": tag, "published_at": moment} for tag in (1, 2)],
+            )
+            connection.execute(
+                insert(Comment),
+                [{"id": n, "body": "c", "article_id": 1, "author_id": 2} for n in (1, 2, 3)],
+            )
+            connection.execute(insert(favorites).values(user_id=2, article_id=1))
+            connection.execute(insert(follows).values(follower_id=2, followee_id=1))
+            # The newest row of each table deleted before the upgrade: its id is forgotten.
+            for name in _REBUILT:
+                connection.exec_driver_sql(f"DELETE FROM {name} WHERE id = 3")
+        with engine.connect() as connection:
+            rows_before = everything(connection)
+            shape_before = _sqlite_shape(connection)
+
+        migrate.upgrade(config)
+        migrate.check(config)
+
+        with engine.connect() as connection:
+            assert everything(connection) == rows_before
+            # The same columns, keys, indexes and triggers (the full-text index's among
+            # them), every other table untouched, and SQLite's table of counters.
+            shape = _sqlite_shape(connection)
+            counters = shape.pop(("table", "sqlite_sequence"))
+            assert counters == {
+                "columns": [(0, "name", "", 0, None, 0), (1, "seq", "", 0, None, 0)],
+                "foreign keys": [],
+                "indexes": [],
+                "autoincrement": False,
+            }
+            assert shape == _with_autoincrement(shape_before, True)
+            counted = connection.exec_driver_sql("SELECT name, seq FROM sqlite_sequence")
+            assert dict(counted.all()) == {"users": 2, "articles": 2, "comments": 2}
+            # The search still finds the article, and its index agrees with the table.
+            assert _search(connection, "zeppelin") == [1]
+            connection.exec_driver_sql(
+                "INSERT INTO articles_search(articles_search, rank) VALUES ('integrity-check', 1)"
+            )
+        # What a database migrated from nothing has.
+        fresh = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+        try:
+            migrate.upgrade(migrate.alembic_config(fresh.url))
+            with fresh.connect() as connection:
+                assert _sqlite_shape(connection) == shape | {("table", "sqlite_sequence"): counters}
+        finally:
+            fresh.dispose()
+
+        with engine.begin() as connection:
+            # The triggers feed the search again; ids go on past the largest, for good.
+            added = _new_article(connection, "Blimps")
+            assert added is not None
+            assert added > 2
+            assert _search(connection, "blimp") == [added]
+            connection.exec_driver_sql(f"DELETE FROM articles WHERE id = {added}")
+            again = _new_article(connection, "Airships")
+            assert again is not None
+            assert again > added
+            assert _search(connection, "blimp") == []
+
+        # Foreign keys on, as the app has them: a user's articles and comments go with them.
+        with engine.connect() as connection:
+            driver = connection.connection.driver_connection
+            assert driver is not None
+            driver.execute("PRAGMA foreign_keys=ON")  # outside any transaction, or ignored
+            connection.exec_driver_sql("DELETE FROM users WHERE id = 1")
+            left = {t: len(rows) for t, rows in everything(connection).items()}
+            assert _search(connection, "zeppelin") == []
+            connection.rollback()
+        assert left == {
+            "users": 1,
+            "articles": 2,  # Tea and Airships, by user 2
+            "comments": 0,  # all on the article about zeppelins
+            "tags": 2,
+            "article_tags": 0,
+            "favorites": 0,
+            "follows": 0,
+        }
+
+        # Down again: the tables as they were, and no counter left.
+        migrate.downgrade(config, "0010")
+        with engine.connect() as connection:
+            shape_down = _sqlite_shape(connection)
+            assert shape_down.pop(("table", "sqlite_sequence")) == counters  # SQLite keeps it
+            assert shape_down == shape_before
+            assert connection.exec_driver_sql("SELECT count(*) FROM sqlite_sequence").scalar() == 0
+        migrate.upgrade(config)
+        migrate.check(config)
+    finally:
+        engine.dispose()

@@ -72,7 +72,9 @@ class Article(Base):
         Index("ix_articles_author_id_published_at", "author_id", "published_at"),
         # The site-wide listing, newest first, with the id as a tie-breaker.
         Index("ix_articles_published_at_id", "published_at", "id"),
-        MYSQL_TABLE_OPTIONS,
+        # An id is never given to another article, on SQLite too (whose default reuses the
+        # id of the newest one once deleted): feed entries are named by it.
+        {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -24,7 +24,9 @@ class Comment(Base):
         # An article's comments, in order: the only way comments are listed.
         Index("ix_comments_article_id_created_at", "article_id", "created_at"),
         Index("ix_comments_author_id", "author_id"),
-        MYSQL_TABLE_OPTIONS,
+        # An id is never given to another comment, on SQLite too (whose default reuses the
+        # id of the newest one once deleted): the API names comments by it.
+        {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

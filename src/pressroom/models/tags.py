@@ -18,6 +18,8 @@ TAG_MAX = 64
 
 class Tag(Base):
     __tablename__ = "tags"
+    # Unlike articles', a tag's id may be given again on SQLite: tags are never deleted,
+    # and their ids never leave the database (tags are known by name).
     __table_args__ = MYSQL_TABLE_OPTIONS
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -30,7 +30,9 @@ def normalize_email(email: str) -> str:
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = MYSQL_TABLE_OPTIONS
+    # An id is never given to another user, on SQLite too (whose default reuses the id of
+    # the newest one once deleted): a login token names its user by it.
+    __table_args__ = {**MYSQL_TABLE_OPTIONS, "sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(exact_string(USERNAME_MAX), unique=True)
