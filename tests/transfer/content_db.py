@@ -32,8 +32,11 @@ class ContentDatabase:
     database: ScratchDatabase
     engine: Engine
 
-    def run(self, *args: str, stdin: str | bytes | None = None) -> Result:
-        """``pressroom ARGS`` against this database, as a pipe would run it (no terminal)."""
+    def run(
+        self, *args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None
+    ) -> Result:
+        """``pressroom ARGS`` against this database, as a pipe would run it (no terminal),
+        with settings from ``env`` beside its URL."""
         url = self.database.url.render_as_string(hide_password=False)
         get_settings.cache_clear()
         try:
@@ -41,7 +44,7 @@ class ContentDatabase:
                 app,
                 list(args),
                 input=stdin,
-                env={"PRESSROOM_DATABASE_URL": url, "PRESSROOM_LOG_LEVEL": "WARNING"},
+                env={"PRESSROOM_DATABASE_URL": url, "PRESSROOM_LOG_LEVEL": "WARNING"} | (env or {}),
             )
         finally:
             get_settings.cache_clear()

@@ -431,3 +431,20 @@ def test_standard_input_and_output(source: Side, target: Side) -> None:
 
     assert imported.exit_code == 0, imported.output
     assert target.run("export").stdout_bytes == exported.stdout_bytes
+
+
+@pytest.mark.parametrize("out", [".", "/", "", "FOLDER"], ids=["dot", "root", "empty", "folder"])
+def test_export_to_a_folder_or_no_name_is_one_line_and_writes_nothing(
+    source: Side, out: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+
+    result = source.run("export", "--out", str(folder) if out == "FOLDER" else out)
+
+    assert result.exit_code == 2, result.output
+    [message] = result.stderr.splitlines()
+    assert message.startswith("export failed: ")
+    assert "Is a directory" in message or "No such file" in message
+    assert list(tmp_path.rglob("*")) == [folder]

@@ -46,6 +46,10 @@ def _comment(article: str, body: str) -> dict[str, object]:
     }
 
 
+def _user(username: str) -> dict[str, object]:
+    return {"type": "user", "username": username, "email": f"{username.encode().hex()}@example.org"}
+
+
 HEADER = {"type": "pressroom-export", "version": 1}
 # (line, expected reason or None for a good line); the line numbers are the file's.
 LINES: list[tuple[str | dict[str, object], str | None]] = [
@@ -94,6 +98,27 @@ LINES: list[tuple[str | dict[str, object], str | None]] = [
         {"type": "user", "username": "u3", "email": "u3@example.org", "tokenGeneration": "2"},
         "'tokenGeneration': Input should be a valid integer",
     ),
+    # What the API refuses, by the API's own rules: names whose pages cannot be reached or
+    # that pass for another's, and text with nothing to read.
+    (_user("a/b"), "'username': cannot contain '/'"),
+    (_user(".."), "'username': cannot be only dots"),
+    (_user("p\u0430ul"), "'username': mixes the letters of different scripts"),
+    (_user("zero\u200bwidth"), "'username': contains control or invisible characters"),
+    (_user("tab\u3000x"), "'username': contains white space other than spaces"),
+    (_user(" ann"), "'username': has leading or trailing spaces"),
+    # Copied as spelled or refused: composing it would make it another name than the file's.
+    (
+        _user("Zoe\u0308"),
+        "'username': is not in composed form (Unicode NFC), as the API stores names: "
+        "write 'Zo\u00eb'",
+    ),
+    ({"type": "tag", "name": ".."}, "'name': cannot be only dots"),
+    ({"type": "tag", "name": "cafe\u0301"}, "'name': is not in composed form"),
+    (_article("s10", tagList=["fine", ".."]), "'tagList.1': cannot be only dots"),
+    (_article("s11", title="  "), "'title': can't be blank"),
+    (_article("s12", body=" \n\t "), "'body': can't be blank"),
+    (_article("s13", description="  "), "'description': can't be blank"),
+    (_comment("s5", "  "), "'body': can't be blank"),
 ]
 
 
@@ -126,7 +151,7 @@ def test_skip_imports_exactly_the_good_lines(target: Side, tmp_path: Path) -> No
     result = target.run("import", str(_file(tmp_path)), "--on-error", "skip")
 
     assert result.exit_code == 1
-    assert "line 2: invalid JSON" in result.stderr
+    assert "line 2, column 2: invalid JSON (key must be a string)" in result.stderr
     assert f"line 22: line longer than {MAX_LINE_BYTES:,} bytes" in result.stderr
     assert "bad lines were skipped" in result.stderr
     kept = [
@@ -143,6 +168,42 @@ def test_dry_run_reports_the_same_bad_lines(target: Side, tmp_path: Path) -> Non
     assert report["committed"] is False
     _check_errors(report)
     assert records(target.export(tmp_path))[1:] == []
+
+
+def test_invalid_json_is_placed_by_the_files_line_and_the_column_within_it(
+    target: Side, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "\n".join(
+            [
+                '{"title":"A","body":"b","author":"ann"',  # ends too soon: no column says more
+                '{"type":"user","username":"ann","email":"ann@example.org"}',
+                "",
+                '{"title":"A","body":"b", 7:"ann"}',
+                '{"title":"Ünï€","body":"b", 7:"ann"}',  # characters, not bytes
+                '{"title":"A",}',
+            ]
+        ).encode()
+        + b"\n",
+    )
+
+    code, report = target.import_file(path)
+    result = target.run("import", str(path))
+
+    assert code == 1
+    assert report["errors"] == [
+        {"line": 1, "reason": "invalid JSON (EOF while parsing an object)"},
+        {"line": 4, "column": 26, "reason": "invalid JSON (key must be a string)"},
+        {"line": 5, "column": 29, "reason": "invalid JSON (key must be a string)"},
+        {"line": 6, "column": 14, "reason": "invalid JSON (trailing comma)"},
+    ]
+    assert result.stderr.splitlines()[:4] == [
+        "line 1: invalid JSON (EOF while parsing an object)",
+        "line 4, column 26: invalid JSON (key must be a string)",
+        "line 5, column 29: invalid JSON (key must be a string)",
+        "line 6, column 14: invalid JSON (trailing comma)",
+    ]
 
 
 def test_a_header_of_another_version_is_refused(target: Side, tmp_path: Path) -> None:

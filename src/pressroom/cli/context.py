@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from sqlalchemy import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from pressroom.config import get_settings
@@ -25,6 +26,11 @@ err = Console(stderr=True)
 # The exit code when the database cannot be used at all: unreachable, or a URL pressroom
 # does not run on (the same code import and export give when nothing could be done).
 DATABASE_UNUSABLE = 2
+
+# What the database (or the pool waiting for a connection to it) answered while a command
+# worked: locked, gone, out of connections, a constraint refused. Any other SQLAlchemy error
+# is a fault of the code, and keeps its traceback.
+DATABASE_ERRORS = (DBAPIError, PoolTimeout)
 
 
 def database_problem(exc: SQLAlchemyError | UnsupportedDatabase) -> str:
@@ -94,11 +100,17 @@ def prepare_schema() -> None:
 def open_database(
     on_failure: Callable[[str], NoReturn] = exit_unusable,
 ) -> Iterator[sessionmaker[Session]]:
-    """A sessionmaker on the sync engine of the configured database, disposed of afterwards
-    (a database that cannot be used: see :func:`checked_schema`)."""
+    """A sessionmaker on the sync engine of the configured database, disposed of afterwards.
+
+    A database that cannot be used, before or while the command works with it (unreachable,
+    unsupported, locked past the busy timeout), ends the command through ``on_failure`` with
+    one line saying why. Each unit of work has rolled back by then, so nothing is half-written.
+    """
     checked_schema(on_failure)
     engine = create_sync_engine(get_settings())  # its URL was just used to check the schema
     try:
         yield make_sync_sessionmaker(engine)
+    except DATABASE_ERRORS as exc:
+        on_failure(database_problem(exc))
     finally:
         engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -14,6 +15,7 @@ from typing import IO, Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -52,9 +54,13 @@ def export(
 ) -> None:
     """Write the whole publication as JSON Lines (users, tags, articles, comments, ...)."""
     _quiet_slow_query_log()
+
+    def cannot_export(problem: str) -> NoReturn:
+        _export_failed(f"database error: {problem}")
+
     try:
         with (
-            open_database() as factory,
+            open_database(cannot_export) as factory,
             transaction(factory) as session,
             _output(out_file) as stream,
             progress("Exporting") as advance,
@@ -63,13 +69,16 @@ def export(
                 session, stream, include_secrets=include_secrets, advance=advance
             )
     except SQLAlchemyError as exc:
-        err.print(f"[red]export failed:[/red] {database_problem(exc)}")
-        raise typer.Exit(FAILED) from None
+        _export_failed(database_problem(exc))
     except OSError as exc:
-        err.print(f"[red]export failed:[/red] {exc}")
-        raise typer.Exit(FAILED) from None
+        _export_failed(str(exc))
     if sys.stderr.isatty():
         err.print("exported " + ", ".join(f"{n:,} {kind}s" for kind, n in counts.items()))
+
+
+def _export_failed(reason: str) -> NoReturn:
+    err.print(f"[red]export failed:[/red] {escape(reason)}")
+    raise typer.Exit(FAILED)
 
 
 def import_(
@@ -138,7 +147,7 @@ def _fail(message: str, *, as_json: bool, dry_run: bool) -> NoReturn:
 
 def _print_report(report: ImportReport, *, dry_run: bool, on_error: OnError) -> None:
     for error in report.lines():
-        err.print(f"line {error.line}: {error.reason}")
+        err.print(f"{error.place}: {escape(error.reason)}")
     if report.error_count > len(report.errors):
         err.print(f"... and {report.error_count - len(report.errors):,} more bad lines")
     for kind, counts in report.counts.items():
@@ -188,7 +197,13 @@ def _output(name: str) -> Iterator[IO[bytes]]:
         yield sys.stdout.buffer
         sys.stdout.buffer.flush()
         return
+    if not name:
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), name)
     target = Path(name)
+    # Checked first: a folder (".", "/", "out/") would only be found out after the whole
+    # export was written beside it.
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), name)
     partial = target.with_name(target.name + ".partial")
     try:
         with partial.open("wb") as stream:

@@ -14,9 +14,13 @@ from pressroom.profiles.schemas import Profile
 COMMENT_MAX = 20_000
 
 
+# Not stripped, as an article's body: white space at either end can be Markdown.
+CommentBody = Annotated[str, StringConstraints(min_length=1, max_length=COMMENT_MAX), VisibleText]
+
+
 class NewComment(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    body: Annotated[str, StringConstraints(min_length=1, max_length=COMMENT_MAX), VisibleText]
+    body: CommentBody
 
 
 class NewCommentRequest(BaseModel):

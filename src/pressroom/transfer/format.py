@@ -7,6 +7,7 @@ a file moves between databases of any kind. Timestamps are ISO 8601 UTC with mic
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -14,6 +15,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -21,20 +23,21 @@ from pydantic import (
     Tag,
     TypeAdapter,
     ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from pressroom.api.errors import BLANK
 from pressroom.api.fields import NoControlCharacters
-from pressroom.articles.schemas import BODY_MAX, distinct_tags
-from pressroom.comments.schemas import COMMENT_MAX
+from pressroom.articles import schemas as articles
+from pressroom.comments.schemas import CommentBody
 from pressroom.kit.clock import in_utc
 from pressroom.kit.pagination import INTEGER_MAX
 from pressroom.kit.slugs import RESERVED as RESERVED_SLUGS
-from pressroom.models.articles import DESCRIPTION_MAX, SLUG_MAX, TITLE_MAX
-from pressroom.models.tags import TAG_MAX
-from pressroom.models.users import IMAGE_MAX, USERNAME_MAX, normalize_email
-from pressroom.users.schemas import BIO_MAX
-from pressroom.users.schemas import Email as UserEmail
+from pressroom.models.articles import SLUG_MAX
+from pressroom.models.users import normalize_email
+from pressroom.users import schemas as users
 
 FORMAT_NAME = "pressroom-export"
 FORMAT_VERSION = 1
@@ -61,11 +64,51 @@ def _utc(moment: datetime) -> datetime:
         ) from None
 
 
-def _no_edge_spaces(value: str) -> str:
+def _as_spelled(value: Any) -> Any:
+    """A name that records point at is copied exactly or refused, never quietly changed:
+    the API would trim it and compose it, and then it would no longer be the file's name."""
+    if not isinstance(value, str):
+        return value
     # MySQL compares keys ignoring trailing spaces: "ann" and "ann " would collide there only.
     if value != value.strip():
         raise ValueError("has leading or trailing spaces")
+    composed = unicodedata.normalize("NFC", value)
+    if value != composed:
+        raise ValueError(
+            f"is not in composed form (Unicode NFC), as the API stores names: write {composed!r}"
+        )
     return value
+
+
+AsSpelled = BeforeValidator(_as_spelled)
+
+
+# Of each kind: enough for any publication's authors and tags, and memory stays flat over a
+# file of a million distinct names all the same.
+_NAMES_REMEMBERED = 100_000
+
+
+class _Remembered:
+    """Names found good once are good again: a file names the same few authors and tags on
+    thousands of lines, and the API's checks look at each character's script. A name kept
+    is one that validates to itself, so returning it as it came is what validation gives."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.good: set[str] = set()
+
+    def __call__(self, value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        if isinstance(value, str) and value in self.good:
+            return value
+        name = handler(value)
+        if name == value and len(self.good) < self.limit:
+            self.good.add(name)
+        return name
+
+
+def _empty_allowed(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    # An article imported without a description has an empty one, and exports it so.
+    return value if value == "" else handler(value)
 
 
 def _slug_shape(value: str) -> str:
@@ -83,23 +126,24 @@ def _key(max_length: int) -> StringConstraints:
     return StringConstraints(min_length=1, max_length=max_length)
 
 
+# What the API takes is what a file may hold, checked by the API's own types: a line the
+# API would refuse could store a name whose page no one can reach, or a blank title.
 Timestamp = Annotated[AwareDatetime, AfterValidator(_utc)]
-Username = Annotated[str, _key(USERNAME_MAX), NoControlCharacters, AfterValidator(_no_edge_spaces)]
-TagName = Annotated[str, _key(TAG_MAX), NoControlCharacters, AfterValidator(_no_edge_spaces)]
+Username = Annotated[users.Username, AsSpelled, WrapValidator(_Remembered(_NAMES_REMEMBERED))]
+TagName = Annotated[articles.TagName, AsSpelled, WrapValidator(_Remembered(_NAMES_REMEMBERED))]
 Slug = Annotated[str, _key(SLUG_MAX), NoControlCharacters, AfterValidator(_slug_shape)]
-Email = Annotated[UserEmail, AfterValidator(normalize_email)]
-Bio = Annotated[str, StringConstraints(max_length=BIO_MAX), NoControlCharacters]
-Image = Annotated[str, StringConstraints(max_length=IMAGE_MAX), NoControlCharacters]
+Email = Annotated[users.Email, AfterValidator(normalize_email)]
+Bio = users.Bio
+Image = users.Image
 PasswordHash = Annotated[str, _key(PASSWORD_HASH_MAX), NoControlCharacters]
 TokenGeneration = Annotated[int, Field(ge=0, le=INTEGER_MAX, strict=True)]
-Title = Annotated[str, _key(TITLE_MAX), NoControlCharacters]
-Description = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX), NoControlCharacters]
-Body = Annotated[str, _key(BODY_MAX), NoControlCharacters]
-CommentBody = Annotated[str, _key(COMMENT_MAX), NoControlCharacters]
+Title = articles.Title
+Description = Annotated[articles.Description, WrapValidator(_empty_allowed)]
+Body = articles.Body
 
 
 # As the API counts them: a tag named twice is one tag.
-TagList = Annotated[list[TagName], AfterValidator(distinct_tags)]
+TagList = Annotated[list[TagName], AfterValidator(articles.distinct_tags)]
 
 
 class _Record(BaseModel):
@@ -201,12 +245,16 @@ _LINE = TypeAdapter[Header | DataRecord](_Line)
 
 
 class BadLine(ValueError):
-    """A line that cannot be imported; ``reason`` says why, for the operator."""
+    """A line that cannot be imported; ``reason`` says why, for the operator, and ``column``
+    where in the line, when one place is to blame."""
 
-    def __init__(self, reason: str, record_type: str | None = None) -> None:
+    def __init__(
+        self, reason: str, record_type: str | None = None, column: int | None = None
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.record_type = record_type
+        self.column = column
 
 
 def parse_line(raw: bytes) -> Header | DataRecord:
@@ -215,11 +263,30 @@ def parse_line(raw: bytes) -> Header | DataRecord:
         return _LINE.validate_json(raw)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
+        if errors and errors[0]["type"] == "json_invalid":
+            raise _invalid_json(str((errors[0].get("ctx") or {}).get("error", "")), raw) from None
         record_type = _type_of(errors[0]) if errors else None
         reason = "; ".join(_describe(error) for error in errors[:3])
         if len(errors) > 3:
             reason += f"; and {len(errors) - 3} more"
         raise BadLine(reason, record_type) from None
+
+
+# The parser places its error by the lines and bytes of what it was given: the one line.
+_JSON_POSITION = re.compile(r"(?P<what>.+) at line (?P<line>\d+) column (?P<column>\d+)")
+
+
+def _invalid_json(message: str, raw: bytes) -> BadLine:
+    """The parser's complaint, and the column (in characters) where it arose. A line that
+    ends too soon gets none: its end is the place, and the parser counts it on the next line."""
+    position = _JSON_POSITION.fullmatch(message)
+    if position is None:
+        return BadLine(f"invalid JSON ({message or 'unreadable'})")
+    what = position["what"]
+    if position["line"] != "1" or what.startswith("EOF"):
+        return BadLine(f"invalid JSON ({what})")
+    before = raw[: int(position["column"]) - 1].decode("utf-8", errors="replace")
+    return BadLine(f"invalid JSON ({what})", column=len(before) + 1)
 
 
 def _type_of(error: ErrorDetails) -> str | None:
@@ -232,8 +299,6 @@ def _describe(error: ErrorDetails) -> str:
     # The first location item is the union tag; the rest is the field path.
     field = ".".join(str(part) for part in error["loc"][1:])
     context = error.get("ctx") or {}
-    if kind == "json_invalid":
-        return f"invalid JSON ({context.get('error', 'unreadable')})"
     if kind == "unknown_type":
         value = error["input"]
         if not isinstance(value, dict):
@@ -244,7 +309,7 @@ def _describe(error: ErrorDetails) -> str:
     if kind == "string_too_long":
         return f"{field!r} too long (at most {context['max_length']:,} characters)"
     if kind == "string_too_short":
-        return f"{field!r} is empty"
+        return f"{field!r}: {BLANK}"
     if kind == "too_long":
         return f"{field!r} has too many items (at most {context['max_length']})"
     if kind.startswith(("datetime", "timezone")):

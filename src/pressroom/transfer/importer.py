@@ -80,7 +80,7 @@ def import_stream(
         for number, length, record in lines:
             first_line = first_line or number
             if isinstance(record, BadLine):
-                report.bad(number, record.reason, record.record_type)
+                report.bad(number, record.reason, record.record_type, column=record.column)
                 continue
             if isinstance(record, Header):
                 _check_header(record, number, first=number == first_line, report=report)

@@ -16,6 +16,22 @@ ERRORS_KEPT = 1000
 class LineError:
     line: int
     reason: str
+    column: int | None = None  # where in the line, when one place is to blame
+
+    @property
+    def place(self) -> str:
+        """``line 4``, or ``line 4, column 25``: the file's own numbering, from 1."""
+        return (
+            f"line {self.line}"
+            if self.column is None
+            else f"line {self.line}, column {self.column}"
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"line": self.line, "reason": self.reason}
+        if self.column is not None:
+            found["column"] = self.column
+        return found
 
 
 @dataclass
@@ -36,12 +52,14 @@ class ImportReport:
     def unchanged(self, kind: str, rows: int = 1) -> None:
         self.counts[kind]["unchanged"] += rows
 
-    def bad(self, line: int, reason: str, kind: str | None = None) -> None:
+    def bad(
+        self, line: int, reason: str, kind: str | None = None, *, column: int | None = None
+    ) -> None:
         """Record a line that was not imported, and why."""
         self.counts.setdefault(kind or "unreadable", Counter())["skipped"] += 1
         self.error_count += 1
         if len(self.errors) < ERRORS_KEPT:
-            self.errors.append(LineError(line, reason))
+            self.errors.append(LineError(line, reason, column))
 
     def lines(self) -> list[LineError]:
         """The bad lines in file order (reference errors surface a batch late)."""
@@ -57,6 +75,6 @@ class ImportReport:
                 for kind, counts in self.counts.items()
             },
             "errorCount": self.error_count,
-            "errors": [{"line": e.line, "reason": e.reason} for e in self.lines()],
+            "errors": [error.as_json() for error in self.lines()],
             "failure": self.failure,
         }
