@@ -105,8 +105,8 @@ async def test_text_with_a_joiner_between_visible_characters_is_kept(
         "\U0001f468\u200d\U0001f469\u200d\U0001f467",
         "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
     )
-    article = await create(client, alice, title=family, body=word)
-    assert (article["title"], article["body"]) == (family, word)
+    article = await create(client, alice, title=family, body=word, tagList=[word])
+    assert (article["title"], article["body"], article["tagList"]) == (family, word, [word])
 
 
 async def test_a_body_keeps_its_surrounding_white_space(
@@ -136,6 +136,7 @@ async def test_a_body_keeps_its_surrounding_white_space(
         ["\ufeff"],
         ["py\u200bthon"],
         ["rtl\u202eoverride"],
+        ["py\u200cthon"],
         ["a\nb"],
         ["tab\tbed"],
     ],

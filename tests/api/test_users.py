@@ -140,6 +140,8 @@ MIXED_SCRIPTS = (
         ("zero\u200bwidth", "contains control or invisible characters"),
         ("bidi\u202eoverride", "contains control or invisible characters"),
         ("soft\u00adhyphen", "contains control or invisible characters"),
+        ("py\u200cthon", "contains control or invisible characters"),
+        ("\u0645\u200d\u0645", "contains control or invisible characters"),
         ("tab\there", "contains white space other than spaces"),
         ("new\nline", "contains white space other than spaces"),
         ("no\u00a0break", "contains white space other than spaces"),
@@ -175,6 +177,10 @@ async def test_usernames_may_hold_spaces_dots_and_other_scripts(
     # One script each, or scripts written together (Japanese, Korean, Chinese, with Latin)
     for one_language in ("Мария", "Δημήτρης", "محمد", "山田たろう", "Taro 山田", "김민준 金"):
         names[one_language] = one_language
+    # Zero-width joiners where a word is written with them: Persian's non-joiner between
+    # Arabic letters, either one after a Devanagari virama.
+    for spelled in ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0915\u094d\u200d\u0937"):
+        names[spelled] = spelled
     for number, (asked, kept) in enumerate(names.items()):
         user = {"username": asked, "email": f"name{number}@example.org", "password": PASSWORD}
         response = await client.post("/api/users", json={"user": user})

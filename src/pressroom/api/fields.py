@@ -21,6 +21,7 @@ from pydantic_core import core_schema
 from pressroom.api.errors import BLANK
 from pressroom.kit.clock import in_utc
 from pressroom.kit.pagination import INTEGER_MAX
+from pressroom.kit.scripts import joiner_is_spelling
 
 # Control characters other than tab and newlines: PostgreSQL refuses NUL outright, and none
 # of them belongs in a title, a name or a comment.
@@ -101,10 +102,13 @@ NotOnlyDots = AfterValidator(_not_only_dots)
 
 
 def _readable_name(name: str) -> str:
-    for character in name:
+    for index, character in enumerate(name):
         if character.isspace() and character != " ":
             raise ValueError("contains white space other than spaces")
-        if unicodedata.category(character) in ("Cc", "Cf") or _INVISIBLE_CHARACTER.match(character):
+        hidden = unicodedata.category(character) in ("Cc", "Cf")
+        if (hidden or _INVISIBLE_CHARACTER.match(character)) and not joiner_is_spelling(
+            name, index
+        ):
             raise ValueError("contains control or invisible characters")
     return name
 

@@ -13,6 +13,7 @@ Each character's scripts are its Script_Extensions, from ``fontTools.unicodedata
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 
 from fontTools.unicodedata import script_extension
@@ -62,3 +63,25 @@ def mixes_scripts(text: str) -> bool:
         return False
     beside_latin = _shared(c for c in text if _scripts(c) != frozenset({_LATIN}))
     return beside_latin is not None and not beside_latin & _WRITTEN_BESIDE_LATIN
+
+
+# Scripts whose letters join their neighbours, where a zero-width non-joiner between two
+# letters of one word is spelling (Persian writes it in everyday words).
+_JOINING = frozenset({"Arab", "Syrc", "Nkoo", "Mand", "Mong", "Adlm", "Rohg"})
+_ZERO_WIDTH_NON_JOINER, _ZERO_WIDTH_JOINER = "\u200c", "\u200d"
+_VIRAMA = 9  # the canonical combining class of the scripts of India's vowel killers
+
+
+def joiner_is_spelling(text: str, index: int) -> bool:
+    """Whether the zero-width (non-)joiner at ``index`` is part of how its word is written,
+    as IDNA allows it (RFC 5892, appendix A): either one after a virama, or a non-joiner
+    between two letters of a joining script. Anywhere else it only hides in a name."""
+    before = text[index - 1] if index > 0 else ""
+    if before and unicodedata.combining(before) == _VIRAMA:
+        return text[index] in (_ZERO_WIDTH_NON_JOINER, _ZERO_WIDTH_JOINER)
+    if text[index] != _ZERO_WIDTH_NON_JOINER or not before or index + 1 == len(text):
+        return False
+    return all(
+        unicodedata.category(letter).startswith("L") and script_extension(letter) & _JOINING
+        for letter in (before, text[index + 1])
+    )
