@@ -51,8 +51,15 @@ async def get_reference(
     (un)favorite of an article queues there (see ``pressroom.articles.counters``).
     """
     row = (await session.execute(_REFERENCE_BY_SLUG, {"slug": slug})).first()
-    if row is not None and lock:  # read again as it is now, once locked
-        row = (await session.execute(_LOCKED_REFERENCE_BY_ID, {"id": row.id})).first()
+    if row is None:
+        return None
+    return await lock_reference(session, row.id) if lock else ArticleReference(*row)
+
+
+async def lock_reference(session: AsyncSession, article_id: int) -> ArticleReference | None:
+    """The article as it is now, its row locked until the transaction ends; None if it is
+    gone meanwhile."""
+    row = (await session.execute(_LOCKED_REFERENCE_BY_ID, {"id": article_id})).first()
     return None if row is None else ArticleReference(*row)
 
 

@@ -362,10 +362,16 @@ async def _follow_tags_and_counts(
 
 async def delete_article(session: AsyncSession, slug: str, viewer: User) -> None:
     article = await _own(session, slug, viewer)
-    if article.published_at is not None:
-        tag_ids = await counters.tag_ids_of(session, article.id)
-        await counters.move(session, Release.of(article.published_at, tag_ids), counters.NOTHING)
-    await repository.delete_article(session, article.id)
+    # Locked first, as every writer locks articles before the counts, and read again as it
+    # is now: a delete or an unpublish that got there first has moved the counts itself,
+    # and they must not move twice.
+    now = await repository.lock_reference(session, article.id)
+    if now is None:
+        return  # deleted meanwhile: what was asked is done
+    if now.published_at is not None:
+        tag_ids = await counters.tag_ids_of(session, now.id)
+        await counters.move(session, Release.of(now.published_at, tag_ids), counters.NOTHING)
+    await repository.delete_article(session, now.id)
 
 
 async def favorite(session: AsyncSession, slug: str, viewer: User) -> ArticleJSON:

@@ -59,15 +59,12 @@ async def list_counts(reads: Reads) -> list[tuple[str, int]]:
     return [(name, uses) for name, uses in await read_rows(reads, counts_statement())]
 
 
-async def _ids_by_name(
-    session: AsyncSession, names: Collection[str], *, latest: bool = False
-) -> dict[str, int]:
-    statement = select(Tag.name, Tag.id).where(Tag.name.in_(set(names)))
-    if latest:
-        # A locking read sees rows committed since this transaction began, which
-        # a REPEATABLE READ snapshot would hide (another request's new tag).
-        statement = statement.with_for_update(read=True)
-    rows = await session.execute(statement)
+async def _ids_by_name(session: AsyncSession, names: Collection[str]) -> dict[str, int]:
+    # Every connection reads at READ COMMITTED: each statement sees what was committed
+    # before it began, another request's new tag included. No lock is taken: a shared
+    # lock on a tag whose count this transaction updates later, after the site's, would
+    # deadlock with another writer holding the same.
+    rows = await session.execute(select(Tag.name, Tag.id).where(Tag.name.in_(set(names))))
     return dict(rows.all())
 
 
@@ -89,7 +86,9 @@ async def ensure_ids(
         # A concurrent request may create some of them first: skip those, then read all back.
         new_tags = insert_once(TAGS, session.get_bind().dialect.name)
         await session.execute(new_tags, [{"name": name} for name in missing])
-        existing |= await _ids_by_name(session, missing, latest=True)
+        # The insert waited for any request creating one of them to end: they are all
+        # committed now, and this read sees them.
+        existing |= await _ids_by_name(session, missing)
     return [existing[name] for name in names]
 
 
