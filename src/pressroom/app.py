@@ -107,7 +107,10 @@ def create_app(settings: Settings | None = None, *, settle_heap: bool = False) -
         allow_origins=settings.cors_origins,
         allow_credentials=False,
         allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        # What a front end on another origin must be able to read: when to try again
+        # (429, 503), and the id to quote when reporting a problem.
+        expose_headers=["Retry-After", "X-Request-ID"],
         max_age=600,
     )
     # Outermost, so that every answer is stamped, logged and counted, CORS preflights and

@@ -57,13 +57,17 @@ async def test_cors_preflight(client: httpx.AsyncClient) -> None:
         headers={
             "Origin": "https://reader.example",
             "Access-Control-Request-Method": "POST",
-            "Access-Control-Request-Headers": "authorization,content-type",
+            "Access-Control-Request-Headers": "authorization,content-type,x-request-id",
         },
     )
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "*"
     assert "POST" in response.headers["access-control-allow-methods"]
     assert "access-control-allow-credentials" not in response.headers
+    # A front end on another origin can read when to try again, and the request's id.
+    answer = await client.get("/api/tags", headers={"Origin": "https://reader.example"})
+    exposed = answer.headers["access-control-expose-headers"].lower().split(", ")
+    assert set(exposed) >= {"retry-after", "x-request-id"}
 
 
 async def test_unknown_route_is_404_in_the_envelope(client: httpx.AsyncClient) -> None:

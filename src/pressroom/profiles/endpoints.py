@@ -38,7 +38,7 @@ async def get_profile(username: TextInPath, request: Request) -> Response:
 
 
 @router.post(
-    "/profiles/{username}/follow", response_model=ProfileResponse, responses=errors(401, 404)
+    "/profiles/{username}/follow", response_model=ProfileResponse, responses=errors(401, 404, 422)
 )
 async def follow(username: TextInPath, viewer: CurrentUser, session: DbSession) -> ProfileResponse:
     """Follow a user (following twice is harmless)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.db.rows import Reads
-from pressroom.errors import Forbidden, NotFound
+from pressroom.errors import Invalid, NotFound
 from pressroom.kit.timefmt import iso_ms
 from pressroom.models import User
 from pressroom.profiles import repository
@@ -33,7 +33,9 @@ async def get_profile(reads: Reads, username: str, viewer_id: int | None) -> Pro
 async def follow(session: AsyncSession, username: str, viewer: User) -> Profile:
     user = await _user(session, username)
     if user.id == viewer.id:
-        raise Forbidden("profile", "cannot follow yourself")
+        # The spec's refusals for a follow are 401, 404 and 422: this is a request that
+        # cannot be carried out, not one for something that belongs to someone else.
+        raise Invalid("profile", "cannot follow yourself")
     await repository.follow(session, viewer.id, user.id)
     return Profile.of(user, following=True)
 
