@@ -73,23 +73,45 @@ def _publication_time(
 ArticleJSON = dict[str, Any]
 
 
-async def _in_full(row: Row[Any]) -> ArticleJSON:
-    """An article row with its Markdown body and that body as safe HTML (``ArticleOut``)."""
+@dataclass(frozen=True)
+class _Rendered:
+    body: str
+    html: str
+
+
+async def _rendered(body: str) -> _Rendered:
+    """``body`` as safe HTML, for a write to make before it locks anything: a long body
+    takes a while to render, and the rows a write locks (the site's count above all) keep
+    every other writer waiting until it commits."""
+    return _Rendered(body, await render_markdown_async(body))
+
+
+async def _in_full(row: Row[Any], rendered: _Rendered | None = None) -> ArticleJSON:
+    """An article row with its Markdown body and that body as safe HTML (``ArticleOut``),
+    rendered now unless ``rendered`` holds that very body."""
     article = _summary_of(row)
     body = row[listing.BODY]
     article["body"] = body
-    article["bodyHtml"] = await render_markdown_async(body)
+    if rendered is not None and rendered.body == body:
+        article["bodyHtml"] = rendered.html
+    else:
+        article["bodyHtml"] = await render_markdown_async(body)
     return article
 
 
-async def present(session: AsyncSession, article_id: int, viewer: User | None) -> ArticleJSON:
+async def present(
+    session: AsyncSession,
+    article_id: int,
+    viewer: User | None,
+    rendered: _Rendered | None = None,
+) -> ArticleJSON:
     """The article as it now stands in this transaction, read back in one statement."""
     row = await listing.article_row(
         session, article_id=article_id, viewer_id=viewer.id if viewer else None
     )
     if row is None:
         raise NotFound("article", "not found")
-    return await _in_full(row)
+    return await _in_full(row, rendered)
 
 
 def _position(cursor: str | None, *, ranked: bool = False) -> Position | None:
@@ -215,6 +237,7 @@ async def get_own_article(session: AsyncSession, slug: str, viewer: User) -> Art
 
 
 async def create_article(session: AsyncSession, data: NewArticle, author: User) -> ArticleJSON:
+    rendered = await _rendered(data.body)
     now = utc_now()
     article = Article(
         title=data.title,
@@ -230,7 +253,7 @@ async def create_article(session: AsyncSession, data: NewArticle, author: User) 
     tag_ids = await tags.ensure_ids(session, data.tagList or [])
     await counters.move(session, counters.NOTHING, Release.of(article.published_at, tag_ids))
     await tags.add_links(session, article.id, tag_ids, article.published_at)
-    return await present(session, article.id, author)
+    return await present(session, article.id, author, rendered)
 
 
 SLUG_ATTEMPTS = 5
@@ -300,10 +323,11 @@ async def update_article(
         if value is not None:
             setattr(article, field, value)  # the same value again is no change
     retagging = None if data.tagList is None else await _retagging(session, article, data.tagList)
+    rendered = await _rendered(article.body)
     if not session.is_modified(article) and (retagging is None or not retagging.changes):
         # Nothing to write: the version and updatedAt that other editors hold stay current,
         # so an edit saved twice costs nobody a conflict.
-        return await present(session, article.id, viewer)
+        return await present(session, article.id, viewer, rendered)
     article.updated_at = utc_now()
     await _flush_or_stale(session)
     # A new title gets a new slug, unless it reads the same: the slug is already made from
@@ -312,7 +336,7 @@ async def update_article(
     if article.title != old_title and new_base not in (article.slug, slugify(old_title)):
         await _move_to_a_free_slug(session, article)
     await _follow_tags_and_counts(session, article, was_published_at, retagging)
-    return await present(session, article.id, viewer)
+    return await present(session, article.id, viewer, rendered)
 
 
 @dataclass(frozen=True)
@@ -402,14 +426,15 @@ async def _set_publication(
 ) -> ArticleJSON:
     """Move the article's publication time to ``published_at(the current one)``."""
     article = await _own(session, slug, viewer)
+    rendered = await _rendered(article.body)
     was_published_at = article.published_at
     article.published_at = published_at(was_published_at)
     if article.published_at == was_published_at:  # published again, say: nothing to write
-        return await present(session, article.id, viewer)
+        return await present(session, article.id, viewer, rendered)
     article.updated_at = utc_now()
     await _flush_or_stale(session)
     await _follow_tags_and_counts(session, article, was_published_at, None)
-    return await present(session, article.id, viewer)
+    return await present(session, article.id, viewer, rendered)
 
 
 async def publish(
