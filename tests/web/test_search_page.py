@@ -12,11 +12,17 @@ from tests.api.test_search import committed, word
 from tests.web.conftest import Browser
 
 
-async def test_search_page(committed: httpx.AsyncClient) -> None:
+async def _signed_up(committed: httpx.AsyncClient) -> Browser:
+    """A writer on the committing app, named with the prefix its clean-up looks for."""
     browser = Browser(committed)
     prefix = committed.headers["x-test-prefix"]
     del committed.headers["x-test-prefix"]
     await browser.sign_up(f"{prefix}{word()}")
+    return browser
+
+
+async def test_search_page(committed: httpx.AsyncClient) -> None:
+    browser = await _signed_up(committed)
     term = word()
     await browser.write(f"Locomotives {term}", body=f"Pistons and {term} boilers.")
     await browser.write("Gardening", body="Roses.")
@@ -32,10 +38,7 @@ async def test_search_page(committed: httpx.AsyncClient) -> None:
 
 
 async def test_search_results_go_on_past_the_first_page(committed: httpx.AsyncClient) -> None:
-    browser = Browser(committed)
-    prefix = committed.headers["x-test-prefix"]
-    del committed.headers["x-test-prefix"]
-    await browser.sign_up(f"{prefix}{word()}")
+    browser = await _signed_up(committed)
     term = word()
     for i in range(PAGE_SIZE + 2):
         await browser.write(f"Signal box {i:02}", body=f"Levers and {term}.")

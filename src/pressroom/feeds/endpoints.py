@@ -79,10 +79,6 @@ def _answer(request: Request, document: bytes, media_type: str) -> Response:
     return Response(document, media_type=media_type, headers=headers)
 
 
-def _base(request: Request) -> str:
-    return site_address(request)
-
-
 def _site(base: str) -> FeedInfo:
     return FeedInfo(
         title=SITE,
@@ -123,7 +119,7 @@ async def _known_author(session: DbSession, username: TextInPath) -> None:
 @document("/feed.xml")
 async def site_rss(request: Request, session: DbSession) -> Response:
     """The newest published articles, RSS 2.0."""
-    base = _base(request)
+    base = site_address(request)
     articles = await repository.newest(session)
     return _answer(request, documents.rss(base, _site(base), articles), RSS_TYPE)
 
@@ -131,7 +127,7 @@ async def site_rss(request: Request, session: DbSession) -> Response:
 @document("/atom.xml")
 async def site_atom(request: Request, session: DbSession) -> Response:
     """The newest published articles, Atom 1.0."""
-    base = _base(request)
+    base = site_address(request)
     articles = await repository.newest(session)
     return _answer(request, documents.atom(base, _site(base), articles), ATOM_TYPE)
 
@@ -140,7 +136,7 @@ async def site_atom(request: Request, session: DbSession) -> Response:
 async def author_rss(request: Request, session: DbSession, username: TextInPath) -> Response:
     """An author's newest published articles, RSS 2.0; 404 for an unknown author."""
     await _known_author(session, username)
-    base = _base(request)
+    base = site_address(request)
     articles = await repository.newest(session, author=username)
     return _answer(request, documents.rss(base, _author(base, username), articles), RSS_TYPE)
 
@@ -149,7 +145,7 @@ async def author_rss(request: Request, session: DbSession, username: TextInPath)
 async def author_atom(request: Request, session: DbSession, username: TextInPath) -> Response:
     """An author's newest published articles, Atom 1.0; 404 for an unknown author."""
     await _known_author(session, username)
-    base = _base(request)
+    base = site_address(request)
     articles = await repository.newest(session, author=username)
     info = _author(base, username)
     return _answer(request, documents.atom(base, info, articles), ATOM_TYPE)
@@ -160,7 +156,7 @@ async def author_atom(request: Request, session: DbSession, username: TextInPath
 @document("/tags/{tag:path}/feed.xml", 404, route_class=TagFeedRoute)
 async def tag_rss(request: Request, session: DbSession, tag: TextInPath) -> Response:
     """The newest published articles with a tag, RSS 2.0 (empty for an unused tag)."""
-    base = _base(request)
+    base = site_address(request)
     articles = await repository.newest(session, tag=tag)
     return _answer(request, documents.rss(base, _tag(base, tag), articles), RSS_TYPE)
 
@@ -168,7 +164,7 @@ async def tag_rss(request: Request, session: DbSession, tag: TextInPath) -> Resp
 @document("/tags/{tag:path}/atom.xml", 404, route_class=TagFeedRoute)
 async def tag_atom(request: Request, session: DbSession, tag: TextInPath) -> Response:
     """The newest published articles with a tag, Atom 1.0 (empty for an unused tag)."""
-    base = _base(request)
+    base = site_address(request)
     articles = await repository.newest(session, tag=tag)
     return _answer(request, documents.atom(base, _tag(base, tag), articles), ATOM_TYPE)
 
@@ -177,7 +173,7 @@ async def tag_atom(request: Request, session: DbSession, tag: TextInPath) -> Res
 async def sitemap(request: Request, session: DbSession) -> Response:
     """Every published article and the page of every author with one; for a site past the
     protocol's 50,000 URLs a file, the index of the files that hold them."""
-    base = _base(request)
+    base = site_address(request)
     plan = await repository.sitemap_plan(session)
     if not plan.fits_one_file:
         files = [f"{base}/sitemaps/articles-{page}.xml" for page in plan.article_pages]
@@ -198,17 +194,17 @@ SitemapPage = Annotated[
 async def sitemap_articles(request: Request, session: DbSession, page: SitemapPage) -> Response:
     """The published articles of one file of the sitemap index."""
     articles = await repository.sitemap_articles(session, page)
-    return _answer(request, documents.sitemap(_base(request), articles, []), XML_TYPE)
+    return _answer(request, documents.sitemap(site_address(request), articles, []), XML_TYPE)
 
 
 @document("/sitemaps/authors-{page}.xml")
 async def sitemap_authors(request: Request, session: DbSession, page: SitemapPage) -> Response:
     """The authors' pages of one file of the sitemap index."""
     authors = await repository.sitemap_authors(session, page)
-    return _answer(request, documents.sitemap(_base(request), [], authors), XML_TYPE)
+    return _answer(request, documents.sitemap(site_address(request), [], authors), XML_TYPE)
 
 
 @router.get("/robots.txt", response_class=PlainTextResponse)
 async def robots(request: Request) -> str:
     """For crawlers: where the sitemap is; the API's JSON is not for them."""
-    return f"User-agent: *\nDisallow: /api/\n\nSitemap: {_base(request)}/sitemap.xml\n"
+    return f"User-agent: *\nDisallow: /api/\n\nSitemap: {site_address(request)}/sitemap.xml\n"
