@@ -11,7 +11,7 @@ from pressroom.api.errors import error_body, errors
 from pressroom.api.responses import json_body
 from pressroom.db.deps import DbSession, ReadSession
 from pressroom.users import throttle
-from pressroom.users.deps import CurrentUser
+from pressroom.users.deps import CurrentUserFromReads
 
 router = APIRouter(prefix=API_PREFIX, tags=["users"])
 
@@ -24,7 +24,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["users"])
 async def delete_current_user(
     body: AccountDeletionRequest,
     request: Request,
-    user: CurrentUser,
+    user: CurrentUserFromReads,
     reads: ReadSession,
     session: DbSession,
 ) -> Response:

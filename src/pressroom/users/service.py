@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import update as update_rows
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -97,26 +100,44 @@ async def confirm(
     return confirmed is not None and confirmed.id == user.id
 
 
-async def update(session: AsyncSession, user: User, data: UpdateUser) -> User:
-    changes = data.model_dump(exclude_unset=True)
-    if changes.get("email") is not None:
-        changes["email"] = normalize_email(changes["email"])
-    username = changes.get("username")
-    email = changes.get("email")
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What a settings update changes, ready to write: a new password already hashed."""
+
+    fields: dict[str, Any]
+    password_hash: str | None
+
+
+async def changes_of(data: UpdateUser) -> Changes:
+    """``data`` ready to write. Argon2 runs here, before the update's first statement (as
+    in ``register``); a request that writes something else first, as a confirmation of the
+    current password does, prepares its changes before it."""
+    fields = data.model_dump(exclude_unset=True)
+    password = fields.pop("password", None)
+    if fields.get("email") is not None:
+        fields["email"] = normalize_email(fields["email"])
+    return Changes(fields, None if password is None else await hash_password(password))
+
+
+async def update(session: AsyncSession, user: User, data: UpdateUser | Changes) -> User:
+    changes = data if isinstance(data, Changes) else await changes_of(data)
+    fields = changes.fields
+    username = fields.get("username")
+    email = fields.get("email")
     await _refuse_taken(
         session,
         username=username if username != user.username else None,
         email=email if email != user.email else None,
         except_id=user.id,
     )
-    if changes.get("password") is not None:
-        user.password_hash = await hash_password(changes.pop("password"))
+    if changes.password_hash is not None:
+        user.password_hash = changes.password_hash
     for field in ("username", "email"):
-        if changes.get(field) is not None:
-            setattr(user, field, changes[field])
+        if fields.get(field) is not None:
+            setattr(user, field, fields[field])
     for field in ("bio", "image"):
-        if field in changes:
-            setattr(user, field, changes[field] or None)
+        if field in fields:
+            setattr(user, field, fields[field] or None)
     await _flush_or_conflict(session)
     return user
 

@@ -20,7 +20,14 @@ from pressroom.users.deps import Tokens
 from pressroom.users.schemas import LoginUser, NewUser, UpdateUser
 from pressroom.web.forms import Form, check, local_path, posted
 from pressroom.web.routing import PageRoute
-from pressroom.web.sessions import Author, Viewer, end_session, revoke_session, start_session
+from pressroom.web.sessions import (
+    Author,
+    AuthorFromReads,
+    Viewer,
+    end_session,
+    revoke_session,
+    start_session,
+)
 from pressroom.web.templating import render
 from pressroom.web.writing import see_other
 
@@ -173,7 +180,7 @@ async def _refusal_unless_confirmed(
 
 @router.post("/settings", response_class=HTMLResponse)
 async def update_settings(
-    request: Request, reads: ReadSession, session: DbSession, viewer: Author
+    request: Request, reads: ReadSession, session: DbSession, viewer: AuthorFromReads
 ) -> Response:
     """Change the reader's profile. A new e-mail or password also needs the current
     password: a session left open on a shared computer must not be enough to take the
@@ -186,6 +193,8 @@ async def update_settings(
     values["password"] = values["current_password"] = ""
     if form.model is None:
         return render(request, "settings.html", {"form": form}, status_code=422)
+    # Before the confirmation, which writes (a failure counted, or earlier ones forgiven).
+    changes = await users.changes_of(form.model)
     if _changes_credentials(viewer, form.model):
         refused = await _refusal_unless_confirmed(
             request, reads, session, viewer, current_password, form
@@ -193,7 +202,7 @@ async def update_settings(
         if refused is not None:
             return refused
     try:
-        user = await users.update(session, viewer, form.model)
+        user = await users.update(session, viewer, changes)
     except Conflict as taken:
         await session.rollback()
         form.refuse(taken)
@@ -222,7 +231,7 @@ async def confirm_account_deletion(
 
 @router.post("/settings/delete", response_class=HTMLResponse)
 async def delete_account(
-    request: Request, reads: ReadSession, session: DbSession, viewer: Author
+    request: Request, reads: ReadSession, session: DbSession, viewer: AuthorFromReads
 ) -> Response:
     """Delete the reader's account and all it holds, once their password confirms it: a
     session left open on a shared computer is not enough. A wrong password counts as a

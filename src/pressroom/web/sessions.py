@@ -19,11 +19,11 @@ from typing import Annotated
 from fastapi import Depends, Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pressroom.db.deps import DbSession
+from pressroom.db.deps import DbSession, ReadSession
 from pressroom.errors import Forbidden
 from pressroom.models import User
 from pressroom.users import service as users
-from pressroom.users.deps import Tokens, user_for_token
+from pressroom.users.deps import Tokens, handed_over, user_for_token
 from pressroom.users.security import TokenIssuer
 from pressroom.web.forms import form_of
 
@@ -95,6 +95,19 @@ async def signed_in(viewer: Viewer) -> User:
 
 
 Author = Annotated[User, Depends(signed_in)]
+
+
+async def signed_in_from_reads(
+    request: Request, reads: ReadSession, session: DbSession, tokens: Tokens
+) -> User:
+    """The signed-in reader, as :func:`signed_in`, found on a read connection: for the
+    forms that verify or hash a password before they write (see
+    ``pressroom.users.deps.current_user_from_reads``)."""
+    author = await signed_in(await page_viewer(request, reads, tokens))
+    return await handed_over(author, reads, session)
+
+
+AuthorFromReads = Annotated[User, Depends(signed_in_from_reads)]
 
 
 def _form_key(request: Request) -> bytes:
