@@ -7,12 +7,12 @@ DELETE CASCADE, past the code that keeps the maintained counts; the operator's r
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Connection, delete, true
+from sqlalchemy import ColumnElement, Connection, delete, func, select, text, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import Session
 
 from pressroom.articles import recounting
-from pressroom.models import Tag, User
+from pressroom.models import Article, Comment, Tag, User
 
 
 def _delete(
@@ -38,3 +38,21 @@ async def delete_where(
 ) -> None:
     """The users (and tags) that match, with everything of theirs."""
     await connection.run_sync(_delete, users, tags)
+
+
+def restart_ids(connection: Connection) -> None:
+    """Make the emptied tables hand out ids from 1 again, as a new database does: the
+    database's counters remember the ids of deleted rows, and ``pressroom seed`` starts
+    above them."""
+    tables = [model.__table__ for model in (User, Article, Comment, Tag)]
+    dialect = connection.dialect.name
+    for table in tables:
+        if dialect == "postgresql":
+            sequence = func.pg_get_serial_sequence(table.name, "id")
+            connection.execute(select(func.setval(sequence, 1, False)))
+        elif dialect == "sqlite":
+            connection.execute(
+                text("DELETE FROM sqlite_sequence WHERE name = :name"), {"name": table.name}
+            )
+        else:  # MySQL and MariaDB move it up to the largest id: with no rows, 1
+            connection.execute(text(f"ALTER TABLE {table.name} AUTO_INCREMENT = 1"))

@@ -22,7 +22,7 @@ from pressroom.cli import app
 from pressroom.config import get_settings
 from pressroom.db import migrate
 from pressroom.db.engine import create_sync_engine
-from tests.cleanup import delete_everything
+from tests.cleanup import delete_everything, restart_ids
 from tests.conftest import settings_for
 from tests.databases import ScratchDatabase, create_scratch, drop_scratch
 
@@ -59,8 +59,11 @@ class ContentDatabase:
         return Session(self.engine, expire_on_commit=False)
 
     def empty(self) -> None:
+        """No rows, and ids from 1 again: as a new database."""
         with self.engine.begin() as connection:
             delete_everything(connection)
+        with self.engine.begin() as connection:
+            restart_ids(connection)
 
 
 @contextmanager

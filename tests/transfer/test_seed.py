@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Table, delete, func, select, text
 
 from pressroom.db.base import Base
 from pressroom.db.urls import Backend
@@ -172,6 +172,46 @@ def test_seeding_again_adds_beside_the_data_without_collisions(db: ContentDataba
         session.add(Tag(name="after-seed"))
         session.flush()
     assert user.id > 16  # MySQL never lowers its counter after deletes: more, not exactly 17
+
+
+def _largest_ids(db: ContentDatabase) -> dict[str, int]:
+    with db.engine.connect() as connection:
+        return {
+            model.__tablename__: connection.scalar(select(func.max(model.id))) or 0
+            for model in (User, Article, Comment)
+        }
+
+
+def test_seeding_never_reuses_the_ids_of_deleted_rows(db: ContentDatabase) -> None:
+    db.run_json("seed", *SMALL, *SMALL_LINKS)
+    before = _largest_ids(db)
+    # The newest comment, article and user go; their ids must never name anything again
+    # (a feed reader would take a new article for the deleted one).
+    with db.engine.begin() as connection:
+        connection.execute(delete(Comment).where(Comment.id == before["comments"]))
+        connection.execute(delete(Article).where(Article.id == before["articles"]))
+        connection.execute(delete(User).where(User.id == before["users"]))
+    db.run_json("seed", *SMALL, *SMALL_LINKS)
+    seeded = _largest_ids(db)
+    with db.engine.connect() as connection:
+        for model in (User, Article, Comment):
+            deleted_id = before[model.__tablename__]
+            assert seeded[model.__tablename__] > deleted_id  # the seed did add rows
+            taken = select(func.count()).select_from(model).where(model.id == deleted_id)
+            assert connection.scalar(taken) == 0, model.__tablename__
+    # And the ids the database hands out next come after the seeded ones.
+    with db.session() as session, session.begin():
+        user = User(username="after-reseed", email="after-reseed@example.org", password_hash="x")
+        session.add(user)
+        session.flush()
+        article = Article(title="After", description="d", body="b", author_id=user.id)
+        session.add(article)
+        session.flush()
+        comment = Comment(body="c", article_id=article.id, author_id=user.id)
+        session.add(comment)
+    assert user.id > seeded["users"]
+    assert article.id > seeded["articles"]
+    assert comment.id > seeded["comments"]
 
 
 def test_a_taken_seeded_username_gets_another_one(db: ContentDatabase) -> None:

@@ -120,17 +120,59 @@ def fulltext_match(
     return mysql.match(*columns, against=against).in_boolean_mode()
 
 
+def _counter_next(connection: Connection, table: Table) -> int:
+    """The next id the database's own counter of ``table`` would hand out, from the ids it
+    handed out before, deleted rows' included (1 when it never handed any out)."""
+    name = connection.dialect.name
+    if name == "postgresql":
+        # Taking the sequence's next value is how to read it whatever ``setval`` left it at;
+        # the value is used up, which leaves a gap in the ids, never a reuse.
+        sequence = func.pg_get_serial_sequence(table.name, "id")
+        return int(connection.scalar(select(func.nextval(sequence))) or 1)
+    if name == "sqlite":
+        # Only a table declared AUTOINCREMENT has a row here; the others reuse the largest
+        # id's successor anyway.
+        seq = connection.scalar(
+            text("SELECT seq FROM sqlite_sequence WHERE name = :name"), {"name": table.name}
+        )
+        return int(seq or 0) + 1
+    if name in MYSQL_NAMES:
+        if not connection.dialect.is_mariadb:
+            # MySQL 8 would answer from statistics cached for up to a day.
+            connection.execute(text("SET SESSION information_schema_stats_expiry = 0"))
+        counter = connection.scalar(
+            text(
+                "SELECT AUTO_INCREMENT FROM information_schema.TABLES"
+                " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :name"
+            ),
+            {"name": table.name},
+        )
+        return int(counter or 1)
+    raise NotImplementedError(f"no id counter for {name}")
+
+
+def next_free_id(connection: Connection, table: Table) -> int:
+    """The first id of ``table`` that no row has ever had: above the largest present, and
+    above every id the database handed out and a deleted row took with it.
+
+    Rows written with explicit ids (``pressroom seed``) start here, so an id never names
+    two rows in turn, and a feed reader never takes a new article for a deleted one.
+    """
+    largest = connection.scalar(select(func.max(table.c.id))) or 0
+    return max(largest + 1, _counter_next(connection, table))
+
+
 def advance_id_sequence(connection: Connection, table: Table) -> None:
     """Make the next generated id follow the largest one, after rows were given explicit ids.
 
     PostgreSQL's serial sequences do not notice explicit ids and would hand out taken ones;
-    MySQL's AUTO_INCREMENT and SQLite's rowid always continue after the largest id.
+    MySQL's AUTO_INCREMENT and SQLite's rowid always continue after the largest id. The
+    sequence only ever moves forward: ids it handed out before stay used.
     """
     if connection.dialect.name != "postgresql":
         return
-    next_id = func.coalesce(func.max(table.c.id), 0) + 1
     sequence = func.pg_get_serial_sequence(table.name, "id")
-    connection.execute(select(func.setval(sequence, next_id, False)))
+    connection.execute(select(func.setval(sequence, next_free_id(connection, table), False)))
 
 
 def refresh_planner_statistics(connection: Connection, tables: Sequence[Table]) -> None:

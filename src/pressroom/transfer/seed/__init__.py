@@ -16,12 +16,16 @@ from itertools import islice
 from typing import Protocol
 
 from argon2 import PasswordHasher
-from sqlalchemy import Column, Table, func, insert, select
+from sqlalchemy import Column, Table, insert, select
 from sqlalchemy.orm import Session
 
 from pressroom.articles import recounting
 from pressroom.db.base import Base
-from pressroom.db.dialects import advance_id_sequence, refresh_planner_statistics
+from pressroom.db.dialects import (
+    advance_id_sequence,
+    next_free_id,
+    refresh_planner_statistics,
+)
 from pressroom.kit.clock import utc_now
 from pressroom.kit.slugs import with_suffix
 from pressroom.models import article_tags, favorites, follows
@@ -108,7 +112,7 @@ def batched(items: Iterable[Row], size: int) -> Iterator[list[Row]]:
 
 
 def _next_id(session: Session, table: Table) -> int:
-    return (session.scalar(select(func.max(table.c.id))) or 0) + 1
+    return next_free_id(session.connection(), table)
 
 
 def _taken(session: Session, column: Column[str], values: Sequence[str]) -> set[str]:
