@@ -137,7 +137,7 @@ def _counter_next(connection: Connection, table: Table) -> int:
         )
         return int(seq or 0) + 1
     if name in MYSQL_NAMES:
-        if not connection.dialect.is_mariadb:
+        if not getattr(connection.dialect, "is_mariadb", False):
             # MySQL 8 would answer from statistics cached for up to a day.
             connection.execute(text("SET SESSION information_schema_stats_expiry = 0"))
         counter = connection.scalar(
