@@ -9,7 +9,7 @@ from pressroom.api.errors import SIGNED_IN, SIGNED_IN_OR_NOT, errors
 from pressroom.api.fields import TextInPath
 from pressroom.api.query import QueryString
 from pressroom.api.responses import json_body
-from pressroom.articles import service
+from pressroom.articles import reads, service
 from pressroom.articles.listing import ArticleFilter
 from pressroom.articles.schemas import (
     ArticleResponse,
@@ -48,7 +48,7 @@ async def list_articles(request: Request) -> Response:
         tag=asked.tag, author=asked.author, favorited_by=asked.favorited, query=query or None
     )
     async with reading(request) as reader:
-        page = await service.list_articles(
+        page = await reads.list_articles(
             reader.connection,
             criteria,
             reader.viewer_id,
@@ -71,7 +71,7 @@ async def feed(request: Request) -> Response:
     async with reading(request) as reader:
         viewer_id = reader.signed_in()
         criteria = ArticleFilter(feed_of=viewer_id)
-        page = await service.list_articles(
+        page = await reads.list_articles(
             reader.connection,
             criteria,
             viewer_id,
@@ -105,7 +105,7 @@ async def create_article(
 async def get_article(slug: TextInPath, request: Request) -> Response:
     """One article, with its body."""
     async with reading(request) as reader:
-        article = await service.get_article(reader.connection, slug, reader.viewer_id)
+        article = await reads.get_article(reader.connection, slug, reader.viewer_id)
     return json_body({"article": article})
 
 
@@ -175,7 +175,7 @@ async def my_articles(request: Request, session: DbSession, viewer: CurrentUser)
     """The signed-in author's own articles: drafts, scheduled and published."""
     asked = _OWN_ARTICLES_QUERY.read(request)
     return json_body(
-        await service.list_own(
+        await reads.list_own(
             session,
             viewer,
             asked.status,

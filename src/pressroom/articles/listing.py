@@ -144,7 +144,7 @@ def _after(key: ColumnLike, ident: ColumnLike = Article.id) -> list[ColumnElemen
 
 def _summary_columns(signed_in: bool) -> list[ColumnLike]:
     """Exactly what a list shows of each article, as the first ``SUMMARY_WIDTH`` columns of
-    one row, in the order ``articles.service`` unpacks them."""
+    one row, in the order ``articles.reads`` unpacks them."""
     tag_names = (
         # Any SQL expression works as the separator; the signature only names str.
         select(func.aggregate_strings(Tag.name, _TAG_SEPARATOR_SQL))  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pressroom.articles import service as articles
+from pressroom.articles import reads as articles
 from pressroom.comments import repository
 from pressroom.comments.repository import Window
 from pressroom.comments.schemas import CommentOut

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from pressroom.api.fields import TEXT_PARAMETER, TextInPath
-from pressroom.articles import service as articles
+from pressroom.articles import reads as articles
 from pressroom.articles.listing import ArticleFilter
 from pressroom.comments import service as comments
 from pressroom.comments.repository import Window

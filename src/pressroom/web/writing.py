@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.api.fields import IdInPath, TextInPath
+from pressroom.articles import reads
 from pressroom.articles import service as articles
 from pressroom.articles.rendering import render_markdown_async
 from pressroom.articles.schemas import NewArticle, UpdateArticle
@@ -207,7 +208,7 @@ async def dashboard(
     page: PageNumber = 1,
 ) -> HTMLResponse:
     """The author's own articles in every state, and how they are doing."""
-    own = await articles.list_own(
+    own = await reads.list_own(
         session, viewer, status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
     stats = await profiles.get_stats(session, viewer.username, viewer.id)
