@@ -5,14 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool
 
 from pressroom.config import Settings
-from pressroom.db.engine import create_sync_engine
+from pressroom.db.engine import (
+    create_async_db_engine,
+    create_async_read_engine,
+    create_sync_engine,
+)
 from pressroom.db.urls import Backend
 from pressroom.models import Tag
+from tests.conftest import settings_for
 from tests.databases import ScratchDatabase
 
 
@@ -51,6 +56,42 @@ def test_server_pools_are_sized_and_pinged(
         assert engine.pool._max_overflow == 20  # type: ignore[attr-defined]
         if database.backend is Backend.MYSQL:
             assert engine.pool._recycle == 1800  # type: ignore[attr-defined]
+
+
+async def _pid_and_queries(engine: AsyncEngine, queries: list[str] | None = None) -> int:
+    """Check a connection out of ``engine`` (the pool pings it); its server process id.
+    ``queries``, when given, collects what the driver sends from then on."""
+    async with engine.connect() as connection:
+        if queries is not None:
+            raw = await connection.get_raw_connection()
+            raw.driver_connection.add_query_logger(lambda record: queries.append(record.query))
+        return int(await connection.scalar(select(func.pg_backend_pid())) or 0)
+
+
+@pytest.mark.parametrize("engine_for", ["writes", "reads"])
+async def test_postgresql_pings_each_checkout_in_one_round_trip_and_replaces_the_dead(
+    database: ScratchDatabase, sync_engine: Engine, engine_for: str
+) -> None:
+    if database.backend is not Backend.POSTGRESQL:
+        pytest.skip("the ping is asyncpg's, on PostgreSQL")
+    create = create_async_db_engine if engine_for == "writes" else create_async_read_engine
+    engine = create(settings_for(database))
+    try:
+        queries: list[str] = []
+        pid = await _pid_and_queries(engine, queries)
+        queries.clear()
+        # The same connection again: the pool pings it, with one statement and no
+        # transaction around it (asyncpg's adapter sent BEGIN, the ping and ROLLBACK).
+        assert await _pid_and_queries(engine) == pid
+        assert queries[0] == "SELECT 1", queries
+        assert not any(query.upper().startswith("ROLLBACK") for query in queries[:2]), queries
+
+        with sync_engine.connect() as admin:
+            admin.execute(select(func.pg_terminate_backend(pid)))
+        # Killed while idle in the pool: the ping finds it dead and a new one takes over.
+        assert await _pid_and_queries(engine) not in (0, pid)
+    finally:
+        await engine.dispose()
 
 
 async def test_async_engine_talks_to_the_database(async_engine: AsyncEngine) -> None:

@@ -182,6 +182,29 @@ def _limit_mysql_statements(engine: Engine, ms: int) -> None:
         cursor.close()
 
 
+def _ping_in_one_round_trip(engine: AsyncEngine) -> None:
+    """Make the pool's pre-ping one round trip on every connection: a plain ``SELECT 1``
+    in PostgreSQL's simple query protocol.
+
+    SQLAlchemy's asyncpg adapter pings a connection that is not in autocommit (a write's)
+    inside a transaction of its own: ``BEGIN``, the ping, ``ROLLBACK``, three round trips
+    before every write. The transaction is there for PgBouncer in transaction mode, where
+    a statement prepared on one server connection may run on another; a simple query is
+    one message, never prepared, which any pooler passes whole. Any failure means the
+    connection is unusable, and the pool puts a new one in its place, as it does for a
+    failed ping of its own.
+    """
+
+    def ping(dbapi_connection: Any) -> bool:
+        try:
+            dbapi_connection.run_async(lambda connection: connection.execute("SELECT 1"))
+        except Exception:
+            return False
+        return True
+
+    engine.sync_engine.dialect.do_ping = ping  # type: ignore[method-assign]
+
+
 def _create_web_engine(
     url: URL, settings: Settings, sqlite_begin: str, *, for_writes: bool, **extra: Any
 ) -> AsyncEngine:
@@ -189,6 +212,8 @@ def _create_web_engine(
     options = _engine_options(url, settings) | extra
     options = _with_server_settings(url, options, settings, for_writes=for_writes)
     engine = create_async_engine(url, **options)
+    if backend_of(url) is Backend.POSTGRESQL and url.get_driver_name() == "asyncpg":
+        _ping_in_one_round_trip(engine)
     if timeout_ms and backend_of(url) is Backend.MYSQL:
         _limit_mysql_statements(engine.sync_engine, timeout_ms)
     _configure(engine.sync_engine, url, settings, sqlite_begin)
