@@ -15,14 +15,15 @@ from datetime import timedelta
 
 import httpx
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pressroom.app import create_app
 from pressroom.db import migrate
 from pressroom.db.session import RequestSessions
+from pressroom.db.urls import Backend
 from pressroom.kit.clock import utc_now
-from pressroom.kit.search_syntax import parse, to_fts5, to_innodb_boolean
+from pressroom.kit.search_syntax import ENGLISH_STOPWORDS, parse, to_fts5, to_innodb_boolean
 from pressroom.models import Tag, User
 from pressroom.models.search import is_search_object
 from tests.api.conftest import TEST_SECRET, Account, StatementLog, register
@@ -153,12 +154,39 @@ async def test_exclusions_beside_stopwords_alone_do_not_find_everything_else(
     plain = await create(committed, alice, title="Plain", body="Nothing to see here.")
     await create(committed, alice, body=f"just {blue}")
 
-    # "the" is a stopword to PostgreSQL and MariaDB (SQLite has none): left with the
-    # exclusion alone, the search finds nothing rather than every article lacking it.
+    # "the" is a stopword to every database here: left with the exclusion alone, the
+    # search finds nothing rather than every article lacking it.
     for q in (f"the -{blue}", f"the OR -{blue}"):
         response = await committed.get("/api/articles", params={"q": q, "limit": 50})
         assert response.status_code == 200, response.text
         assert plain["slug"] not in {a["slug"] for a in response.json()["articles"]}, q
+
+
+async def test_stopwords_alone_find_nothing_and_beside_a_word_count_for_nothing(
+    committed: httpx.AsyncClient,
+) -> None:
+    alice = await author(committed)
+    term = word()
+    with_term = await create(committed, alice, title="Which", body=f"The {term} of the day.")
+    await create(committed, alice, title="Other", body="The end of the day and all of it.")
+    for q in ("the", "The of", '"of the"', "the OR of -day"):
+        assert await search(committed, q) == [], q
+    assert await search(committed, f"the {term}") == [with_term["slug"]]
+    assert await search(committed, f"{term} OR the") == [with_term["slug"]]
+
+
+async def test_the_stopwords_sqlite_leaves_out_are_postgresqls(
+    database: ScratchDatabase, async_engine: AsyncEngine
+) -> None:
+    if database.backend is not Backend.POSTGRESQL:
+        pytest.skip("PostgreSQL's own stopwords are asked of PostgreSQL")
+    indexed_anyway = text(
+        "SELECT word FROM unnest(CAST(:words AS text[])) AS word"
+        " WHERE to_tsvector('english', word) <> ''::tsvector"
+    )
+    async with async_engine.connect() as connection:
+        found = await connection.scalars(indexed_anyway, {"words": sorted(ENGLISH_STOPWORDS)})
+        assert found.all() == []
 
 
 async def test_search_combines_with_tag_author_and_favorited(committed: httpx.AsyncClient) -> None:

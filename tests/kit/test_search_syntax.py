@@ -76,3 +76,18 @@ def test_each_database_gets_the_same_query_in_its_own_syntax() -> None:
     assert to_tsquery(query) == "('lazy dog') & ('cat' | 'mouse') & ('x') & !'rat'"
     assert to_fts5(query) == '("lazy dog") AND ("cat" OR "mouse") AND ("x") NOT "rat"'
     assert to_innodb_boolean(query) == '+"lazy dog" +(cat mouse) -rat'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the", ""),
+        ('"to be" OR the -it', ""),
+        ("the cat", '("cat")'),
+        ("THE Cat OR a", '("Cat")'),
+        ('"the cat" -the', '("the cat")'),  # a phrase keeps its words side by side
+        ("cat -the -dog", '("cat") NOT "dog"'),
+    ],
+)
+def test_sqlite_leaves_out_the_stopwords_postgresql_leaves_out(text: str, expected: str) -> None:
+    assert to_fts5(parse(text)) == expected

@@ -46,14 +46,14 @@ SEARCH_PARAMETER = "search"
 
 def search_text(text: str, dialect: str) -> str | None:
     """What ``dialect`` is asked to match for ``text``, in its own syntax; None when the
-    text has nothing searchable (punctuation, exclusions alone, stopwords on MariaDB)."""
+    text has nothing searchable (punctuation, exclusions alone, stopwords alone)."""
     query = parse(text)
     if query.is_empty:
         return None
     if dialect == "postgresql":
         return to_tsquery(query)
     if dialect == "sqlite":
-        return to_fts5(query)
+        return to_fts5(query) or None
     if dialect in MYSQL_NAMES:
         return to_innodb_boolean(query) or None
     raise NotImplementedError(f"no full-text search for {dialect}")

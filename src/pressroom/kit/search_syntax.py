@@ -92,19 +92,43 @@ def to_tsquery(query: SearchQuery) -> str:
     return " & ".join(clauses + ["!" + _tsquery_term(term) for term in query.excluded])
 
 
-def _fts5_term(term: Term) -> str:
-    # Inside double quotes FTS5 treats everything as text to tokenize, never as syntax.
+# PostgreSQL's English stopwords (its tsearch_data/english.stop, Snowball's list). SQLite's
+# FTS5 indexes every word; a term made only of these is left out of its query, so that
+# SQLite finds what PostgreSQL finds: "the" alone finds nothing, "the cat" finds "cat".
+_ENGLISH_STOPWORD_LIST = """
+    i me my myself we our ours ourselves you your yours yourself yourselves he him his
+    himself she her hers herself it its itself they them their theirs themselves what which
+    who whom this that these those am is are was were be been being have has had having do
+    does did doing a an the and but if or because as until while of at by for with about
+    against between into through during before after above below to from up down in out on
+    off over under again further then once here there when where why how all any both each
+    few more most other some such no nor not only own same so than too very s t can will
+    just don should now
+"""
+ENGLISH_STOPWORDS = frozenset(_ENGLISH_STOPWORD_LIST.split())
+
+
+def _fts5_term(term: Term) -> str | None:
+    if all(word.lower() in ENGLISH_STOPWORDS for word in term.words):
+        return None
+    # Inside double quotes FTS5 treats everything as text to tokenize, never as syntax. A
+    # phrase keeps its stopwords, so its words still have to stand side by side.
     return '"' + " ".join(term.words) + '"'
 
 
 def to_fts5(query: SearchQuery) -> str:
-    """The FTS5 ``MATCH`` expression: ``"a" AND ("b" OR "c") NOT "d"``."""
-    clauses = [
-        "(" + " OR ".join(_fts5_term(term) for term in clause) + ")" for clause in query.required
-    ]
+    """The FTS5 ``MATCH`` expression: ``"a" AND ("b" OR "c") NOT "d"``; empty when every
+    required term is a stopword."""
+    clauses: list[str] = []
+    for clause in query.required:
+        terms = [t for t in (_fts5_term(term) for term in clause) if t]
+        if terms:
+            clauses.append("(" + " OR ".join(terms) + ")")
+    if not clauses:
+        return ""
     expression = " AND ".join(clauses)
-    for term in query.excluded:
-        expression += f" NOT {_fts5_term(term)}"
+    for excluded in (t for t in (_fts5_term(term) for term in query.excluded) if t):
+        expression += f" NOT {excluded}"
     return expression
 
 
