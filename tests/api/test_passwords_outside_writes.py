@@ -8,14 +8,14 @@ inside the password hasher.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import httpx
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pressroom.app import create_app
@@ -31,10 +31,12 @@ from tests.web.conftest import Browser
 
 @dataclass
 class Pools:
-    """How many connections each of the app's pools had out whenever Argon2 ran."""
+    """How many connections each of the app's pools had out whenever Argon2 ran; and what
+    else happens meanwhile (``meanwhile``, run once, from the hashing thread)."""
 
     app: FastAPI
     seen: list[tuple[str, int, int]] = field(default_factory=list)
+    meanwhile: Callable[[], object] | None = None
 
     def note(self, work: str) -> None:
         sessions: RequestSessions = self.app.state.sessions
@@ -56,6 +58,9 @@ class _WatchedHasher(PasswordHasher):
 
     def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
         self.pools.note("hash")
+        if self.pools.meanwhile is not None:
+            self.pools.meanwhile, meanwhile = None, self.pools.meanwhile
+            meanwhile()
         return super().hash(password, salt=salt)
 
     def verify(self, hash: str | bytes, password: str | bytes) -> bool:
@@ -176,7 +181,7 @@ async def test_site_settings_and_account_deletion_verify_before_they_write(
         },
     )
     assert changed.status_code == 303, changed.text
-    _only_reads(pools.take(), "hash", "verify")
+    _only_reads(pools.take(), "verify", "hash")
 
     await browser.get("/settings/delete")
     deleted = await browser.post("/settings/delete", {"password": "another long password"})
@@ -187,3 +192,61 @@ async def test_site_settings_and_account_deletion_verify_before_they_write(
             select(User.id).where(User.username == f"{LIVE_PREFIX}pages")
         )
     assert left is None
+
+
+async def test_a_token_signed_out_with_while_argon2_runs_writes_nothing(
+    served: tuple[httpx.AsyncClient, Pools], sync_engine: Engine, async_engine: AsyncEngine
+) -> None:
+    client, pools = served
+    name = f"{LIVE_PREFIX}raced"
+    headers = await _register(client, name)
+    stored = select(User.password_hash, User.email).where(User.username == name)
+    async with async_engine.connect() as connection:
+        before = (await connection.execute(stored)).one()
+
+    def sign_out_everywhere() -> None:
+        with sync_engine.begin() as connection:
+            connection.execute(
+                update(User)
+                .where(User.username == name)
+                .values(token_generation=User.token_generation + 1)
+            )
+
+    # The owner signs out everywhere while a stolen token's password change hashes.
+    pools.meanwhile = sign_out_everywhere
+    change = {"password": "the thief's password", "email": f"{name}-thief@example.org"}
+    stolen = await client.put("/api/user", headers=headers, json={"user": change})
+    assert stolen.status_code == 401, stolen.text
+    async with async_engine.connect() as connection:
+        assert (await connection.execute(stored)).one() == before
+
+
+async def test_an_account_deleted_while_argon2_runs_is_a_401_not_a_failure(
+    served: tuple[httpx.AsyncClient, Pools], sync_engine: Engine
+) -> None:
+    client, pools = served
+    name = f"{LIVE_PREFIX}gone"
+    headers = await _register(client, name)
+
+    def delete_the_account() -> None:
+        with sync_engine.begin() as connection:
+            connection.execute(delete(User).where(User.username == name))
+
+    pools.meanwhile = delete_the_account
+    change = {"password": "a password for nobody"}
+    late = await client.put("/api/user", headers=headers, json={"user": change})
+    assert late.status_code == 401, late.text
+    assert late.json() == {"errors": {"token": ["is invalid"]}}
+
+
+async def test_no_anonymous_request_makes_the_server_hash(
+    served: tuple[httpx.AsyncClient, Pools],
+) -> None:
+    client, pools = served
+    change = {"user": {"password": "anything at all"}}
+    forged = {"Authorization": "Token not.a.token"}
+    assert (await client.put("/api/user", json=change)).status_code == 401
+    assert (await client.put("/api/user", headers=forged, json=change)).status_code == 401
+    deletion = {"user": {"password": "anything at all"}}
+    assert (await client.request("DELETE", "/api/user", json=deletion)).status_code == 401
+    assert pools.take() == []

@@ -10,8 +10,9 @@ from pressroom.api import API_PREFIX
 from pressroom.api.errors import error_body, errors
 from pressroom.api.responses import json_body
 from pressroom.db.deps import DbSession, ReadSession
+from pressroom.users import service as users
 from pressroom.users import throttle
-from pressroom.users.deps import CurrentUserFromReads
+from pressroom.users.deps import SignedBearer
 
 router = APIRouter(prefix=API_PREFIX, tags=["users"])
 
@@ -24,7 +25,7 @@ router = APIRouter(prefix=API_PREFIX, tags=["users"])
 async def delete_current_user(
     body: AccountDeletionRequest,
     request: Request,
-    user: CurrentUserFromReads,
+    bearer: SignedBearer,
     reads: ReadSession,
     session: DbSession,
 ) -> Response:
@@ -36,8 +37,11 @@ async def delete_current_user(
     """
     limits = throttle.Limits.of(request.app.state.settings)
     address = request.client.host if request.client else None
-    password = body.user.password
-    if not await service.delete_own_account(reads, session, limits, user, password, address):
+    owner = await bearer.user(reads)
+    confirmation = await users.confirm(reads, limits, owner, body.user.password, address)
+    await confirmation.count(session)
+    if not confirmation.confirmed:
         # Answered rather than raised: the failure just counted commits with the request.
         return json_body(error_body("credentials", "invalid"), status_code=401)
+    await service.delete_own_account(session, await bearer.user(session))
     return Response(status_code=status.HTTP_204_NO_CONTENT)

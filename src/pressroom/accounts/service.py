@@ -22,8 +22,6 @@ from pressroom.articles import counters
 from pressroom.articles.counters import Release
 from pressroom.kit.clock import utc_now
 from pressroom.models import Article, Comment, FailedSignIn, User, article_tags, favorites, follows
-from pressroom.users import service as users
-from pressroom.users import throttle
 
 
 class UnknownUser(LookupError):
@@ -193,21 +191,9 @@ def delete_account(session: Session, account: Account) -> Holdings:
     return held
 
 
-async def delete_own_account(
-    reads: AsyncSession,
-    session: AsyncSession,
-    limits: throttle.Limits,
-    owner: User,
-    password: str,
-    address: str | None,
-) -> bool:
-    """Delete ``owner``'s account once ``password`` confirms it, checked as a sign-in from
-    ``address``: a session or token alone is not enough, and a wrong password counts against
-    the same limits (TooManyRequests past them). False for a wrong password, whose failure
-    is counted in ``session`` and must be committed with it."""
-    if not await users.confirm(reads, session, limits, owner, password, address):
-        return False
-    # The same request sent twice at once finds the account deleted already: done.
+async def delete_own_account(session: AsyncSession, owner: User) -> None:
+    """Delete ``owner``'s account, once their password confirmed it
+    (``pressroom.users.service.confirm``). The same request sent twice at once finds the
+    account deleted already: done."""
     with suppress(UnknownUser):
         await session.run_sync(delete_account, Account.of(owner))
-    return True

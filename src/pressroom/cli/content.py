@@ -89,9 +89,10 @@ def seed(
 
     Seeded users log in with the password "pressroom-seed".
     About 10% of the articles are drafts and 5% scheduled; the rest were published
-    over the two years before --as-of. The same --seed on an empty database writes
-    the same rows. On a database with data, new rows go beside it: ids continue,
-    same-named tags are shared, and a taken username or slug gets a random suffix.
+    over the two years before --as-of. The same --seed on a new database writes
+    the same rows. On a database with data, new rows go beside it: ids continue past
+    every id ever handed out, same-named tags are shared, and a taken username or slug
+    gets a random suffix.
     """
     plan_values: dict[str, Any] = {
         "users": users,

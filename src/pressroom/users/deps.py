@@ -11,7 +11,7 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from pressroom.db.deps import DbSession, ReadSession, read_connection
+from pressroom.db.deps import DbSession, read_connection
 from pressroom.errors import Unauthorized
 from pressroom.models import User
 from pressroom.users import repository
@@ -131,32 +131,38 @@ async def current_user(
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
-async def handed_over(user: User, reads: AsyncSession, session: AsyncSession) -> User:
-    """``user``, found in ``reads``, as an object of the write ``session``: ``reads`` gives
-    its connection back first, and ``session`` runs no statement, so its transaction (on
-    SQLite, the lock every writer waits for) has not begun yet."""
-    await reads.close()
-    return await session.merge(user, load=False)
+@dataclass(frozen=True, slots=True)
+class Bearer:
+    """A request's token, its signature and expiry checked but not yet whom it names: for
+    the writes that hash or verify a password first (Argon2, slow on purpose). Reading the
+    user in the write session begins the write transaction (on SQLite, the lock every
+    writer waits for), so they read them there only once the password work is done; it is
+    then checked as it would have been at the start, signed out or deleted meanwhile
+    included."""
+
+    token: str
+    tokens: TokenIssuer
+
+    async def user_or_none(self, session: AsyncSession) -> User | None:
+        return await user_for_token(self.token, self.tokens, session)
+
+    async def user(self, session: AsyncSession) -> User:
+        """Whom the token names, read in ``session``; 401 when it names nobody now."""
+        return await _user_for(self.token, self.tokens, session)
 
 
-async def current_user_from_reads(
-    reads: ReadSession,
-    session: DbSession,
-    tokens: Tokens,
-    header: Annotated[str | None, Depends(token_header)],
-) -> User:
-    """The signed-in user, as :func:`current_user`, found on a read connection: for the
-    writes that hash or verify a password before they write, so that Argon2, slow on
-    purpose, runs before the write transaction begins.
-
-    The token is checked a moment before the write begins, as on every database at READ
-    COMMITTED, where the write transaction's own read of it holds no lock either.
-    """
-    user = await current_user(reads, tokens, header)
-    return await handed_over(user, reads, session)
+async def bearer(tokens: Tokens, header: Annotated[str | None, Depends(token_header)]) -> Bearer:
+    """The request's token, checked without the database; 401 when it is missing, forged
+    or expired, so that no anonymous request makes the server run Argon2."""
+    token = _token_from(header)
+    if token is None:
+        raise Unauthorized("token", "is missing")
+    if tokens.read(token) is None:
+        raise Unauthorized("token", "is invalid")
+    return Bearer(token, tokens)
 
 
-CurrentUserFromReads = Annotated[User, Depends(current_user_from_reads)]
+SignedBearer = Annotated[Bearer, Depends(bearer)]
 
 
 async def current_token(

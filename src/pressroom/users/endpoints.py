@@ -11,7 +11,7 @@ from pressroom.db.deps import DbSession, ReadSession
 from pressroom.models import User
 from pressroom.models.users import normalize_email
 from pressroom.users import service, throttle
-from pressroom.users.deps import CurrentToken, CurrentUser, CurrentUserFromReads, Tokens
+from pressroom.users.deps import CurrentToken, CurrentUser, SignedBearer, Tokens
 from pressroom.users.schemas import (
     LoginUserRequest,
     NewUserRequest,
@@ -78,10 +78,12 @@ async def get_current_user(user: CurrentUser, tokens: Tokens) -> UserResponse:
 
 @router.put("/user", response_model=UserResponse, responses=errors(401, 409))
 async def update_current_user(
-    body: UpdateUserRequest, user: CurrentUserFromReads, session: DbSession, tokens: Tokens
+    body: UpdateUserRequest, bearer: SignedBearer, session: DbSession, tokens: Tokens
 ) -> UserResponse:
     """Change the signed-in user's settings."""
-    return _response(await service.update(session, user, body.user), tokens)
+    changes = await service.changes_of(body.user)  # a new password hashed first
+    user = await bearer.user(session)
+    return _response(await service.update(session, user, changes), tokens)
 
 
 @router.delete(

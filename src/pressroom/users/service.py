@@ -59,6 +59,35 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
     return user
 
 
+async def check_password(
+    reads: AsyncSession, limits: throttle.Limits, attempt: throttle.Attempt, password: str
+) -> User | None:
+    """The user the attempt's e-mail and ``password`` name, or None; raises
+    TooManyRequests past the limits, before the password is read.
+
+    It only reads, in ``reads``, which it closes before it returns or raises: Argon2 takes
+    its time on purpose, and the request's write transaction (on SQLite, the lock every
+    writer waits for) must not be open meanwhile. Count the outcome with
+    :func:`count_attempt` afterwards.
+    """
+    try:
+        await throttle.refuse_if_throttled(reads, limits, attempt)
+        return await authenticate(reads, attempt.account, password)
+    finally:
+        await reads.close()
+
+
+async def count_attempt(
+    session: AsyncSession, limits: throttle.Limits, attempt: throttle.Attempt, succeeded: bool
+) -> None:
+    """Count a failed attempt against the limits, or forgive the earlier failures after a
+    success, in ``session``: it must be committed even when the request then fails."""
+    if succeeded:
+        await throttle.forget_failures(session, attempt)
+    else:
+        await throttle.record_failure(session, limits, attempt)
+
+
 async def sign_in(
     reads: AsyncSession,
     session: AsyncSession,
@@ -67,37 +96,35 @@ async def sign_in(
     password: str,
 ) -> User | None:
     """The user signing in, or None after counting a failure in ``session``; raises
-    TooManyRequests past the limits.
-
-    The limits are checked and the password verified in ``reads``, which is closed before
-    ``session`` writes: Argon2 takes its time on purpose, and on SQLite a write transaction
-    holds the lock every writer waits for. The failure counted must be committed even
-    though the sign-in fails.
-    """
-    await throttle.refuse_if_throttled(reads, limits, attempt)
-    user = await authenticate(reads, attempt.account, password)
-    await reads.close()
-    if user is None:
-        await throttle.record_failure(session, limits, attempt)
-        return None
-    await throttle.forget_failures(session, attempt)
+    TooManyRequests past the limits."""
+    user = await check_password(reads, limits, attempt, password)
+    await count_attempt(session, limits, attempt, user is not None)
     return user
 
 
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """Whether a password confirmed that a request comes from its user, checked as a
+    sign-in, for what a session or token alone may not do."""
+
+    confirmed: bool
+    attempt: throttle.Attempt
+    limits: throttle.Limits
+
+    async def count(self, session: AsyncSession) -> None:
+        """Count it against the sign-in limits (see :func:`count_attempt`)."""
+        await count_attempt(session, self.limits, self.attempt, self.confirmed)
+
+
 async def confirm(
-    reads: AsyncSession,
-    session: AsyncSession,
-    limits: throttle.Limits,
-    user: User,
-    password: str,
-    address: str | None,
-) -> bool:
-    """Whether ``password`` is ``user``'s, checked as a sign-in from ``address``, for what
-    a session or token alone may not do. A wrong one counts against the same limits
-    (TooManyRequests past them), in ``session``, and must be committed with it."""
+    reads: AsyncSession, limits: throttle.Limits, user: User, password: str, address: str | None
+) -> Confirmation:
+    """Whether ``password`` is ``user``'s, checked as a sign-in from ``address`` (see
+    :func:`check_password`: TooManyRequests past the limits, and ``reads`` closed). Count
+    the confirmation in the write session afterwards, the wrong password above all."""
     attempt = throttle.Attempt.of(user.email, address)
-    confirmed = await sign_in(reads, session, limits, attempt, password)
-    return confirmed is not None and confirmed.id == user.id
+    found = await check_password(reads, limits, attempt, password)
+    return Confirmation(found is not None and found.id == user.id, attempt, limits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,9 +136,9 @@ class Changes:
 
 
 async def changes_of(data: UpdateUser) -> Changes:
-    """``data`` ready to write. Argon2 runs here, before the update's first statement (as
-    in ``register``); a request that writes something else first, as a confirmation of the
-    current password does, prepares its changes before it."""
+    """``data`` ready to write. A new password is hashed here, before the request reads its
+    user in the write session: that read begins the write transaction (on SQLite, the lock
+    every writer waits for), which Argon2 must not hold open."""
     fields = data.model_dump(exclude_unset=True)
     password = fields.pop("password", None)
     if fields.get("email") is not None:
@@ -119,8 +146,7 @@ async def changes_of(data: UpdateUser) -> Changes:
     return Changes(fields, None if password is None else await hash_password(password))
 
 
-async def update(session: AsyncSession, user: User, data: UpdateUser | Changes) -> User:
-    changes = data if isinstance(data, Changes) else await changes_of(data)
+async def update(session: AsyncSession, user: User, changes: Changes) -> User:
     fields = changes.fields
     username = fields.get("username")
     email = fields.get("email")

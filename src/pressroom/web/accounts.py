@@ -149,38 +149,39 @@ def _changes_credentials(viewer: User, change: UpdateUser) -> bool:
     return change.password is not None or new_email
 
 
-async def _refusal_unless_confirmed(
+async def _confirmation(
     request: Request,
     reads: AsyncSession,
     session: AsyncSession,
-    viewer: User,
+    author: User,
     password: str,
     form: Form[UpdateUser],
-) -> Response | None:
-    """The settings page again, with the reason, unless ``password`` is the reader's: a
-    wrong one counts as a failed sign-in, with the same limits."""
+) -> users.Confirmation | Response:
+    """That ``password`` is the reader's, not yet counted; otherwise the settings page
+    again, with the reason. A wrong one counts as a failed sign-in, with the same limits."""
     if not password:
         form.errors["current_password"] = ["is needed to change your e-mail or password"]
         return render(request, "settings.html", {"form": form}, status_code=422)
     limits = throttle.Limits.of(request.app.state.settings)
     address = request.client.host if request.client else None
     try:
-        if await users.confirm(reads, session, limits, viewer, password, address):
-            return None
+        confirmation = await users.confirm(reads, limits, author, password, address)
     except TooManyRequests as throttled:
-        await reads.close()  # refused before the password was read: one connection at a time
         form.refuse(throttled)
         refused = render(request, "settings.html", {"form": form}, status_code=429)
         refused.headers.update(throttled.headers())
         return refused
+    if confirmation.confirmed:
+        return confirmation
     # Committed with the request: the failure counts against the limits.
+    await confirmation.count(session)
     form.errors["current_password"] = ["is wrong"]
     return render(request, "settings.html", {"form": form}, status_code=401)
 
 
 @router.post("/settings", response_class=HTMLResponse)
 async def update_settings(
-    request: Request, reads: ReadSession, session: DbSession, viewer: AuthorFromReads
+    request: Request, reads: ReadSession, session: DbSession, signed: AuthorFromReads
 ) -> Response:
     """Change the reader's profile. A new e-mail or password also needs the current
     password: a session left open on a shared computer must not be enough to take the
@@ -193,16 +194,19 @@ async def update_settings(
     values["password"] = values["current_password"] = ""
     if form.model is None:
         return render(request, "settings.html", {"form": form}, status_code=422)
-    # Before the confirmation, which writes (a failure counted, or earlier ones forgiven).
+    confirmation = None
+    if _changes_credentials(signed.found, form.model):
+        outcome = await _confirmation(request, reads, session, signed.found, current_password, form)
+        if isinstance(outcome, Response):
+            return outcome
+        confirmation = outcome
+    # A new password is hashed before the write transaction begins, which counting the
+    # confirmation or reading the reader again does.
     changes = await users.changes_of(form.model)
-    if _changes_credentials(viewer, form.model):
-        refused = await _refusal_unless_confirmed(
-            request, reads, session, viewer, current_password, form
-        )
-        if refused is not None:
-            return refused
+    if confirmation is not None:
+        await confirmation.count(session)
     try:
-        user = await users.update(session, viewer, changes)
+        user = await users.update(session, await signed.again(session), changes)
     except Conflict as taken:
         await session.rollback()
         form.refuse(taken)
@@ -231,7 +235,7 @@ async def confirm_account_deletion(
 
 @router.post("/settings/delete", response_class=HTMLResponse)
 async def delete_account(
-    request: Request, reads: ReadSession, session: DbSession, viewer: AuthorFromReads
+    request: Request, reads: ReadSession, session: DbSession, signed: AuthorFromReads
 ) -> Response:
     """Delete the reader's account and all it holds, once their password confirms it: a
     session left open on a shared computer is not enough. A wrong password counts as a
@@ -241,19 +245,18 @@ async def delete_account(
     limits = throttle.Limits.of(request.app.state.settings)
     address = request.client.host if request.client else None
     try:
-        deleted = await accounts.delete_own_account(
-            reads, session, limits, viewer, password, address
-        )
+        confirmation = await users.confirm(reads, limits, signed.found, password, address)
     except TooManyRequests as throttled:
-        await reads.close()  # before the page's own read: one connection at a time
         form.refuse(throttled)
-        refused = await _deletion_form(request, session, viewer, form, 429)
+        refused = await _deletion_form(request, session, signed.found, form, 429)
         refused.headers.update(throttled.headers())
         return refused
-    if not deleted:
-        # Committed with the request: the failure counts against the limits.
+    # Committed with the request, whatever follows: a failure counts against the limits.
+    await confirmation.count(session)
+    if not confirmation.confirmed:
         form.errors["password"] = ["is wrong"]
-        return await _deletion_form(request, session, viewer, form, 401)
+        return await _deletion_form(request, session, signed.found, form, 401)
+    await accounts.delete_own_account(session, await signed.again(session))
     response = see_other("/?account=deleted")
     end_session(response)
     return response

@@ -23,7 +23,7 @@ from pressroom.db.deps import DbSession, ReadSession
 from pressroom.errors import Forbidden
 from pressroom.models import User
 from pressroom.users import service as users
-from pressroom.users.deps import Tokens, handed_over, user_for_token
+from pressroom.users.deps import Bearer, Tokens, user_for_token
 from pressroom.users.security import TokenIssuer
 from pressroom.web.forms import form_of
 
@@ -97,17 +97,33 @@ async def signed_in(viewer: Viewer) -> User:
 Author = Annotated[User, Depends(signed_in)]
 
 
+@dataclass(frozen=True)
+class SignedInFromReads:
+    """The signed-in reader as a read connection found them, for a form that verifies or
+    hashes a password before it writes (see ``pressroom.users.deps.Bearer``)."""
+
+    found: User
+    bearer: Bearer
+
+    async def again(self, session: AsyncSession) -> User:
+        """The reader, read again in the write ``session`` once the password work is done."""
+        author = await self.bearer.user_or_none(session)
+        if author is None:
+            raise SignInRequired
+        return author
+
+
 async def signed_in_from_reads(
-    request: Request, reads: ReadSession, session: DbSession, tokens: Tokens
-) -> User:
-    """The signed-in reader, as :func:`signed_in`, found on a read connection: for the
-    forms that verify or hash a password before they write (see
-    ``pressroom.users.deps.current_user_from_reads``)."""
+    request: Request, reads: ReadSession, tokens: Tokens
+) -> SignedInFromReads:
+    token = request.cookies.get(SESSION_COOKIE)
     author = await signed_in(await page_viewer(request, reads, tokens))
-    return await handed_over(author, reads, session)
+    await reads.close()
+    assert token is not None  # a reader was found by it
+    return SignedInFromReads(author, Bearer(token, tokens))
 
 
-AuthorFromReads = Annotated[User, Depends(signed_in_from_reads)]
+AuthorFromReads = Annotated[SignedInFromReads, Depends(signed_in_from_reads)]
 
 
 def _form_key(request: Request) -> bytes:
