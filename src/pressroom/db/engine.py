@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from pressroom.db.events import install_slow_query_log
 from pressroom.db.replicas import REMOTE_APPLY, reads_elsewhere
 from pressroom.db.session import WRITES
 from pressroom.db.urls import Backend, async_url, backend_of, sync_url
+
+logger = logging.getLogger("pressroom.db")
 
 
 def _engine_options(url: URL, settings: Settings) -> dict[str, Any]:
@@ -198,7 +201,11 @@ def _ping_in_one_round_trip(engine: AsyncEngine) -> None:
     def ping(dbapi_connection: Any) -> bool:
         try:
             dbapi_connection.run_async(lambda connection: connection.execute("SELECT 1"))
-        except Exception:
+        except Exception as failure:
+            # Its type only: a driver's message may quote what the connection last sent.
+            logger.warning(
+                "a pooled connection failed its ping (%s): replaced", type(failure).__name__
+            )
             return False
         return True
 
