@@ -91,6 +91,24 @@ async def test_a_title_hit_ranks_above_a_body_hit(committed: httpx.AsyncClient) 
     assert found == [in_title["slug"], in_description["slug"], in_body["slug"]]
 
 
+async def test_an_exclusion_leaves_the_ranking_as_it_was(committed: httpx.AsyncClient) -> None:
+    alice = await author(committed)
+    term, other = word(), word()
+    # Written best first, so that an order by id alone (newest first) would be wrong.
+    in_title = await create(committed, alice, title=f"All about {term}", body="Short text.")
+    in_description = await create(
+        committed, alice, title="Something else", description=f"On {term}", body="Text."
+    )
+    in_body = await create(
+        committed, alice, title="Notes from a long week", body=f"Mostly about {term}, once."
+    )
+    await create(committed, alice, title=f"About {term}", body=f"And {other} as well.")
+
+    ranked = [in_title["slug"], in_description["slug"], in_body["slug"]]
+    assert await search(committed, f"{term} -{other}") == ranked
+    assert await search(committed, f'{term} -"{other} as"') == ranked
+
+
 async def test_every_word_is_required_and_phrases_or_and_minus_work(
     committed: httpx.AsyncClient,
 ) -> None:

@@ -91,3 +91,9 @@ def test_each_database_gets_the_same_query_in_its_own_syntax() -> None:
 )
 def test_sqlite_leaves_out_the_stopwords_postgresql_leaves_out(text: str, expected: str) -> None:
     assert to_fts5(parse(text)) == expected
+
+
+def test_postgresql_ranks_by_the_query_without_its_exclusions() -> None:
+    query = parse('cat OR dog "lazy fox" -rat -"big mouse"')
+    assert to_tsquery(query) == "('cat' | 'dog') & ('lazy fox') & !'rat' & !'big mouse'"
+    assert to_tsquery(query, exclusions=False) == "('cat' | 'dog') & ('lazy fox')"

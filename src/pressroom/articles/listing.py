@@ -369,9 +369,9 @@ async def list_page(
     """A page of published articles and its total, in one statement whatever the page size."""
     dialect = dialect_of(reads)
     values = criteria.parameters() | _window(limit, offset, after, viewer_id)
-    wanted = search.search_text(criteria.query, dialect) if criteria.query is not None else None
+    wanted = search.search_values(criteria.query, dialect) if criteria.query is not None else None
     if wanted is not None:
-        values[search.SEARCH_PARAMETER] = wanted
+        values |= wanted
     shape = Shape(
         _blank(criteria),
         dialect,

@@ -38,25 +38,34 @@ from pressroom.models.search import FTS5_TABLE, TEXT_SEARCH_CONFIG, TSVECTOR_COL
 
 # How much more a hit in the title counts than one in the description, then the body.
 _FTS5_WEIGHTS = (10.0, 4.0, 1.0)  # bm25() column weights: title, description, body
-_TITLE_BOOST = 2.0  # MariaDB: the title-only relevance is added this many times
+# MariaDB: an article's relevance counts this many times more when its title holds the
+# words, and when its description does (1 + both when both do).
+_TITLE_BOOST = 2.0
+_DESCRIPTION_BOOST = 1.0
 
 
 SEARCH_PARAMETER = "search"
+# PostgreSQL ranks by the query without its exclusions (see ``to_tsquery``).
+RANK_PARAMETER = "search_ranked"
 
 
-def search_text(text: str, dialect: str) -> str | None:
-    """What ``dialect`` is asked to match for ``text``, in its own syntax; None when the
-    text has nothing searchable (punctuation, exclusions alone, stopwords alone)."""
+def search_values(text: str, dialect: str) -> dict[str, str] | None:
+    """The bound values that ask ``dialect`` to match (and rank) ``text``, in its own
+    syntax; None when the text has nothing searchable (punctuation, exclusions alone,
+    stopwords alone)."""
     query = parse(text)
     if query.is_empty:
         return None
     if dialect == "postgresql":
-        return to_tsquery(query)
+        ranked = to_tsquery(query, exclusions=False)
+        return {SEARCH_PARAMETER: to_tsquery(query), RANK_PARAMETER: ranked}
     if dialect == "sqlite":
-        return to_fts5(query) or None
-    if dialect in MYSQL_NAMES:
-        return to_innodb_boolean(query) or None
-    raise NotImplementedError(f"no full-text search for {dialect}")
+        wanted = to_fts5(query)
+    elif dialect in MYSQL_NAMES:
+        wanted = to_innodb_boolean(query)
+    else:
+        raise NotImplementedError(f"no full-text search for {dialect}")
+    return {SEARCH_PARAMETER: wanted} if wanted else None
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,7 @@ class Ranking:
 
 def ranking(dialect: str, *, searchable: bool = True) -> Ranking:
     """The articles, in any state, matching the ``search`` parameter (see
-    :func:`search_text`), best first; none at all when nothing is ``searchable``."""
+    :func:`search_values`), best first; none at all when nothing is ``searchable``."""
     if not searchable:
         return Ranking(literal(0.0, Float), condition=false())
     wanted = bindparam(SEARCH_PARAMETER, type_=String)
@@ -93,12 +102,13 @@ def _postgresql(wanted: BindParameter[str]) -> Ranking:
     vector: ColumnElement[Any] = literal_column(f"{Article.__tablename__}.{TSVECTOR_COLUMN}")
     config: ColumnElement[Any] = literal_column(f"'{TEXT_SEARCH_CONFIG}'::regconfig")
     tsquery = func.to_tsquery(config, wanted)
+    ranked = func.to_tsquery(config, bindparam(RANK_PARAMETER, type_=String))
     # When every word it requires is a stopword, only exclusions are left ('T' is all
     # querytree() keeps of them): like a query of exclusions alone, it finds nothing,
     # rather than every article (read one by one) that lacks them.
     something_required = func.querytree(tsquery, type_=String) != literal_column("'T'")
     return Ranking(
-        rank=func.ts_rank(vector, tsquery, type_=Float),
+        rank=func.ts_rank(vector, ranked, type_=Float),
         condition=and_(vector.op("@@", return_type=Boolean)(tsquery), something_required),
     )
 
@@ -119,6 +129,12 @@ def _sqlite(wanted: BindParameter[str]) -> Ranking:
 def _innodb(wanted: BindParameter[str]) -> Ranking:
     text = Article.__table__.c
     everywhere = fulltext_match([text.title, text.description, text.body], wanted)
-    in_title = fulltext_match([text.title], wanted)
-    relevance = type_coerce(everywhere, Float) + _TITLE_BOOST * type_coerce(in_title, Float)
+    # Whether the title or the description holds the words, not how relevant each index
+    # finds them: every FULLTEXT index weighs a word by how rare it is among its own
+    # columns, so a word in a few descriptions would outweigh the same word in a few
+    # more titles.
+    in_title = type_coerce(fulltext_match([text.title], wanted) > 0, Float)
+    in_description = type_coerce(fulltext_match([text.description], wanted) > 0, Float)
+    boost = 1.0 + _TITLE_BOOST * in_title + _DESCRIPTION_BOOST * in_description
+    relevance = type_coerce(everywhere, Float) * boost
     return Ranking(rank=relevance, condition=type_coerce(everywhere, Boolean))

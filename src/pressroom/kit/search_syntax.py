@@ -84,12 +84,15 @@ def _tsquery_term(term: Term) -> str:
     return "'" + " ".join(term.words) + "'"
 
 
-def to_tsquery(query: SearchQuery) -> str:
-    """PostgreSQL's ``to_tsquery`` syntax: ``('a') & ('b' | 'c') & !'d'``."""
+def to_tsquery(query: SearchQuery, *, exclusions: bool = True) -> str:
+    """PostgreSQL's ``to_tsquery`` syntax: ``('a') & ('b' | 'c') & !'d'``; without the
+    exclusions, for ranking: ``ts_rank`` scores any match of a query with a ``!`` as
+    almost nothing (1e-20), and all the matches would tie."""
     clauses = [
         "(" + " | ".join(_tsquery_term(term) for term in clause) + ")" for clause in query.required
     ]
-    return " & ".join(clauses + ["!" + _tsquery_term(term) for term in query.excluded])
+    excluded = ["!" + _tsquery_term(term) for term in query.excluded] if exclusions else []
+    return " & ".join(clauses + excluded)
 
 
 # PostgreSQL's English stopwords (its tsearch_data/english.stop, Snowball's list). SQLite's

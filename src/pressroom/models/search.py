@@ -14,9 +14,11 @@ FTS5_TABLE = "articles_search"
 TSVECTOR_COLUMN = "search_vector"
 TSVECTOR_INDEX = "ix_articles_search_vector"
 TEXT_SEARCH_CONFIG = "english"
-# MariaDB/MySQL: one FULLTEXT index for matching, one on titles alone to rank them higher.
+# MariaDB/MySQL: one FULLTEXT index for matching, and one on titles and one on
+# descriptions alone, to rank a word found there above one found in the body.
 FULLTEXT_INDEX = "ix_articles_fulltext"
 TITLE_FULLTEXT_INDEX = "ix_articles_title_fulltext"
+DESCRIPTION_FULLTEXT_INDEX = "ix_articles_description_fulltext"
 
 
 def is_search_object(kind: str, name: str | None) -> bool:
@@ -28,5 +30,10 @@ def is_search_object(kind: str, name: str | None) -> bool:
     if kind == "column":
         return name == TSVECTOR_COLUMN
     if kind == "index":
-        return name in {TSVECTOR_INDEX, FULLTEXT_INDEX, TITLE_FULLTEXT_INDEX}
+        return name in {
+            TSVECTOR_INDEX,
+            FULLTEXT_INDEX,
+            TITLE_FULLTEXT_INDEX,
+            DESCRIPTION_FULLTEXT_INDEX,
+        }
     return False
