@@ -96,7 +96,7 @@ async def test_postgresql_pings_each_checkout_in_one_round_trip_and_replaces_the
         with caplog.at_level(logging.WARNING, logger="pressroom.db"):
             assert await _pid_and_queries(engine) not in (0, pid)
         # Which of asyncpg's errors says so depends on when the server's goodbye arrived.
-        [warning] = [record.getMessage() for record in caplog.records]
+        [warning] = [r.getMessage() for r in caplog.records if r.name == "pressroom.db"]
         assert warning.startswith("a pooled connection failed its ping ("), warning
         assert warning.endswith("Error): replaced"), warning
     finally:

@@ -239,14 +239,23 @@ async def test_an_account_deleted_while_argon2_runs_is_a_401_not_a_failure(
     assert late.json() == {"errors": {"token": ["is invalid"]}}
 
 
-async def test_no_anonymous_request_makes_the_server_hash(
-    served: tuple[httpx.AsyncClient, Pools],
+async def test_no_request_whose_token_names_nobody_makes_the_server_hash(
+    served: tuple[httpx.AsyncClient, Pools], sync_engine: Engine
 ) -> None:
     client, pools = served
+    name = f"{LIVE_PREFIX}void"
+    signed_out, deleted = await _register(client, name), await _register(client, f"{name}2")
+    with sync_engine.begin() as connection:
+        connection.execute(
+            update(User)
+            .where(User.username == name)
+            .values(token_generation=User.token_generation + 1)
+        )
+        connection.execute(delete(User).where(User.username == f"{name}2"))
+    pools.take()
     change = {"user": {"password": "anything at all"}}
-    forged = {"Authorization": "Token not.a.token"}
-    assert (await client.put("/api/user", json=change)).status_code == 401
-    assert (await client.put("/api/user", headers=forged, json=change)).status_code == 401
-    deletion = {"user": {"password": "anything at all"}}
-    assert (await client.request("DELETE", "/api/user", json=deletion)).status_code == 401
+    for headers in ({}, {"Authorization": "Token not.a.token"}, signed_out, deleted):
+        assert (await client.put("/api/user", headers=headers, json=change)).status_code == 401
+        deletion = await client.request("DELETE", "/api/user", headers=headers, json=change)
+        assert deletion.status_code == 401
     assert pools.take() == []

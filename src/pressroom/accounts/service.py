@@ -193,7 +193,7 @@ def delete_account(session: Session, account: Account) -> Holdings:
 
 async def delete_own_account(session: AsyncSession, owner: User) -> None:
     """Delete ``owner``'s account, once their password confirmed it
-    (``pressroom.users.service.confirm``). The same request sent twice at once finds the
-    account deleted already: done."""
+    (``pressroom.users.service.confirm``) and the write session read them again. On a
+    server database another deletion may still get there first: then it is done."""
     with suppress(UnknownUser):
         await session.run_sync(delete_account, Account.of(owner))

@@ -78,10 +78,16 @@ async def get_current_user(user: CurrentUser, tokens: Tokens) -> UserResponse:
 
 @router.put("/user", response_model=UserResponse, responses=errors(401, 409))
 async def update_current_user(
-    body: UpdateUserRequest, bearer: SignedBearer, session: DbSession, tokens: Tokens
+    body: UpdateUserRequest,
+    bearer: SignedBearer,
+    reads: ReadSession,
+    session: DbSession,
+    tokens: Tokens,
 ) -> UserResponse:
     """Change the signed-in user's settings."""
-    changes = await service.changes_of(body.user)  # a new password hashed first
+    if body.user.password is not None:
+        await bearer.check(reads)
+    changes = await service.changes_of(body.user)  # a new password is hashed here
     user = await bearer.user(session)
     return _response(await service.update(session, user, changes), tokens)
 
