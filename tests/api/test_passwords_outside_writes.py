@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 import pytest
@@ -101,6 +102,22 @@ async def _register(client: httpx.AsyncClient, name: str) -> dict[str, str]:
     return {"Authorization": f"Token {response.json()['user']['token']}"}
 
 
+async def _stored(async_engine: AsyncEngine, column: Any, username: str) -> Any:
+    """``column`` of the user called ``username``, as committed (None when there is none)."""
+    async with async_engine.connect() as connection:
+        return await connection.scalar(select(column).where(User.username == username))
+
+
+def _sign_out_everywhere(sync_engine: Engine, username: str) -> None:
+    """What the owner's "sign out everywhere" does, from another connection."""
+    with sync_engine.begin() as connection:
+        connection.execute(
+            update(User)
+            .where(User.username == username)
+            .values(token_generation=User.token_generation + 1)
+        )
+
+
 async def test_api_registration_sign_in_and_a_new_password(
     served: tuple[httpx.AsyncClient, Pools], async_engine: AsyncEngine
 ) -> None:
@@ -128,11 +145,7 @@ async def test_api_registration_sign_in_and_a_new_password(
     bio = await client.put("/api/user", headers=new_headers, json={"user": {"bio": "Hashes."}})
     assert bio.status_code == 200, bio.text
     assert pools.take() == []
-    async with async_engine.connect() as connection:
-        stored = await connection.scalar(
-            select(User.bio).where(User.username == f"{LIVE_PREFIX}hasher")
-        )
-    assert stored == "Hashes."
+    assert await _stored(async_engine, User.bio, f"{LIVE_PREFIX}hasher") == "Hashes."
 
 
 async def test_api_account_deletion_verifies_before_it_writes(
@@ -153,11 +166,7 @@ async def test_api_account_deletion_verifies_before_it_writes(
     )
     assert gone.status_code == 204, gone.text
     _only_reads(pools.take(), "verify")
-    async with async_engine.connect() as connection:
-        left = await connection.scalar(
-            select(User.id).where(User.username == f"{LIVE_PREFIX}leaver")
-        )
-    assert left is None
+    assert await _stored(async_engine, User.id, f"{LIVE_PREFIX}leaver") is None
 
 
 async def test_site_settings_and_account_deletion_verify_before_they_write(
@@ -187,11 +196,7 @@ async def test_site_settings_and_account_deletion_verify_before_they_write(
     deleted = await browser.post("/settings/delete", {"password": "another long password"})
     assert deleted.status_code == 303, deleted.text
     _only_reads(pools.take(), "verify")
-    async with async_engine.connect() as connection:
-        left = await connection.scalar(
-            select(User.id).where(User.username == f"{LIVE_PREFIX}pages")
-        )
-    assert left is None
+    assert await _stored(async_engine, User.id, f"{LIVE_PREFIX}pages") is None
 
 
 async def test_a_token_signed_out_with_while_argon2_runs_writes_nothing(
@@ -204,16 +209,8 @@ async def test_a_token_signed_out_with_while_argon2_runs_writes_nothing(
     async with async_engine.connect() as connection:
         before = (await connection.execute(stored)).one()
 
-    def sign_out_everywhere() -> None:
-        with sync_engine.begin() as connection:
-            connection.execute(
-                update(User)
-                .where(User.username == name)
-                .values(token_generation=User.token_generation + 1)
-            )
-
     # The owner signs out everywhere while a stolen token's password change hashes.
-    pools.meanwhile = sign_out_everywhere
+    pools.meanwhile = lambda: _sign_out_everywhere(sync_engine, name)
     change = {"password": "the thief's password", "email": f"{name}-thief@example.org"}
     stolen = await client.put("/api/user", headers=headers, json={"user": change})
     assert stolen.status_code == 401, stolen.text
@@ -245,12 +242,8 @@ async def test_no_request_whose_token_names_nobody_makes_the_server_hash(
     client, pools = served
     name = f"{LIVE_PREFIX}void"
     signed_out, deleted = await _register(client, name), await _register(client, f"{name}2")
+    _sign_out_everywhere(sync_engine, name)
     with sync_engine.begin() as connection:
-        connection.execute(
-            update(User)
-            .where(User.username == name)
-            .values(token_generation=User.token_generation + 1)
-        )
         connection.execute(delete(User).where(User.username == f"{name}2"))
     pools.take()
     change = {"user": {"password": "anything at all"}}
