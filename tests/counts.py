@@ -10,7 +10,15 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from pressroom.kit.clock import utc_now
-from pressroom.models import Article, ScheduledHour, SiteTotals, Tag, article_tags, favorites
+from pressroom.models import (
+    Article,
+    ScheduledHour,
+    SiteTotals,
+    Tag,
+    TagScheduledHour,
+    article_tags,
+    favorites,
+)
 
 _RELEASED = Article.published_at.is_not(None)
 
@@ -62,6 +70,26 @@ def wrong_counts(connection: Connection) -> list[str]:
     for hour in stored_hours.keys() | true_hours.keys():
         if stored_hours.get(hour, 0) != true_hours.get(hour, 0):
             wrong.append(f"hour {hour} counts {stored_hours.get(hour, 0)}, not {true_hours[hour]}")
+    stored_tag_hours = {
+        (tag_id, hour): n
+        for tag_id, hour, n in connection.execute(
+            select(TagScheduledHour.tag_id, TagScheduledHour.hour, TagScheduledHour.articles).where(
+                TagScheduledHour.hour >= next_hour
+            )
+        )
+    }
+    true_tag_hours = Counter(
+        (tag_id, at.replace(minute=0, second=0, microsecond=0))
+        for tag_id, at in connection.execute(
+            select(article_tags.c.tag_id, Article.published_at)
+            .join(Article, Article.id == article_tags.c.article_id)
+            .where(Article.published_at >= next_hour)
+        )
+    )
+    for key in stored_tag_hours.keys() | true_tag_hours.keys():
+        stored, truth = stored_tag_hours.get(key, 0), true_tag_hours.get(key, 0)
+        if stored != truth:
+            wrong.append(f"tag {key[0]}'s hour {key[1]} counts {stored}, not {truth}")
     for slug, link_time, article_time in connection.execute(
         select(Article.slug, article_tags.c.published_at, Article.published_at).join(
             article_tags, article_tags.c.article_id == Article.id

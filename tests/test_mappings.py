@@ -29,6 +29,7 @@ def test_every_model_is_mapped() -> None:
         "SiteTotals",
         "FailedSignIn",
         "ScheduledHour",
+        "TagScheduledHour",
         "RevokedToken",
     }
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -22,6 +22,7 @@ from sqlalchemy import (
     create_engine,
     insert,
     inspect,
+    select,
     table,
     text,
 )
@@ -34,7 +35,16 @@ from pressroom.db.types import UTCDateTime
 from pressroom.db.urls import Backend
 from pressroom.kit.clock import utc_now
 from pressroom.kit.words import count_words
-from pressroom.models import Article, Comment, Tag, User, article_tags, favorites, follows
+from pressroom.models import (
+    Article,
+    Comment,
+    Tag,
+    TagScheduledHour,
+    User,
+    article_tags,
+    favorites,
+    follows,
+)
 from pressroom.models.search import is_search_object
 from tests.databases import ScratchDatabase
 
@@ -49,6 +59,7 @@ EXPECTED_TABLES = {
     "site_totals",
     "failed_sign_ins",
     "scheduled_hours",
+    "tag_scheduled_hours",
     "revoked_tokens",
 }
 
@@ -258,6 +269,71 @@ def test_going_down_and_up_again_keeps_every_row(fresh_database: ScratchDatabase
     assert after_up == before
 
 
+def test_upgrading_counts_each_tags_scheduled_articles_by_the_hour(
+    fresh_database: ScratchDatabase,
+) -> None:
+    """Revision 0013 counts the tag links of the articles scheduled in the hours ahead,
+    and nothing of those published, those due within the current hour, or drafts."""
+    config = migrate.alembic_config(fresh_database.url)
+    migrate.upgrade(config)
+    next_hour = utc_now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    at = {
+        "later": next_hour + timedelta(days=3, minutes=5),
+        "same hour": next_hour + timedelta(days=3, minutes=50),
+        # An hour apart from the current one: right even if the hour turns meanwhile.
+        "soon": next_hour + timedelta(hours=1, minutes=1),
+        "this hour": next_hour - timedelta(seconds=1),
+        "published": next_hour - timedelta(days=30),
+        "draft": None,
+    }
+    tags_of = {
+        "later": [1, 2],
+        "same hour": [1],
+        "soon": [2],
+        "this hour": [1, 2],
+        "published": [1, 2],
+        "draft": [1],
+    }
+    engine = create_engine(fresh_database.url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                insert(User).values(id=1, email="u@example.com", username="u", password_hash="x")
+            )
+            for n, (name, moment) in enumerate(at.items(), start=1):
+                connection.execute(
+                    insert(Article).values(
+                        id=n, slug=f"a-{n}", title=name, description="d", body="b", author_id=1
+                    ),
+                    {"published_at": moment},
+                )
+            connection.execute(insert(Tag), [{"id": 1, "name": "one"}, {"id": 2, "name": "two"}])
+            connection.execute(
+                insert(article_tags),
+                [
+                    {"article_id": n, "tag_id": tag, "published_at": moment}
+                    for n, (name, moment) in enumerate(at.items(), start=1)
+                    for tag in tags_of[name]
+                ],
+            )
+        migrate.downgrade(config, "0012")
+        migrate.upgrade(config)
+        with engine.connect() as connection:
+            counted = {
+                (tag_id, hour): n
+                for tag_id, hour, n in connection.execute(
+                    select(
+                        TagScheduledHour.tag_id, TagScheduledHour.hour, TagScheduledHour.articles
+                    )
+                )
+            }
+    finally:
+        _empty(engine)
+        engine.dispose()
+    in_three_days, soon = next_hour + timedelta(days=3), next_hour + timedelta(hours=1)
+    assert counted == {(1, in_three_days): 2, (2, in_three_days): 1, (2, soon): 1}
+
+
 def test_sqlite_migrations_refuse_rows_left_pointing_at_nothing(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'dangling.db'}")
     try:
@@ -449,8 +525,7 @@ def test_sqlite_ids_stop_being_reused_and_the_rebuild_keeps_everything(tmp_path:
             rows_before = everything(connection)
             shape_before = _sqlite_shape(connection)
 
-        migrate.upgrade(config)
-        migrate.check(config)
+        migrate.upgrade(config, "0011")  # the shapes below are 0011's; head is checked last
 
         with engine.connect() as connection:
             assert everything(connection) == rows_before
@@ -475,7 +550,7 @@ def test_sqlite_ids_stop_being_reused_and_the_rebuild_keeps_everything(tmp_path:
         # What a database migrated from nothing has.
         fresh = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
         try:
-            migrate.upgrade(migrate.alembic_config(fresh.url))
+            migrate.upgrade(migrate.alembic_config(fresh.url), "0011")
             with fresh.connect() as connection:
                 assert _sqlite_shape(connection) == shape | {("table", "sqlite_sequence"): counters}
         finally:

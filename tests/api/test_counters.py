@@ -17,8 +17,8 @@ from tests.api.test_articles import create
 from tests.counts import wrong_counts_async
 
 
-def _later() -> str:
-    return (utc_now() + timedelta(days=3)).isoformat()
+def _later(days: int = 3) -> str:
+    return (utc_now() + timedelta(days=days)).isoformat()
 
 
 async def _put(client: httpx.AsyncClient, who: Account, slug: str, **fields: Any) -> str:
@@ -52,6 +52,14 @@ async def test_every_kind_of_write_keeps_the_counts_exact(
     await check("unpublish and retag at once")
     shown = await _put(client, alice, shown, publishAt=_later())
     await check("schedule a draft")
+    soon = await _put(client, alice, soon, publishAt=_later(days=5))
+    await check("reschedule")
+    soon = await _put(client, alice, soon, tagList=["k2", "k5"])
+    await check("retag scheduled")
+    soon = await _put(client, alice, soon, tagList=["k1", "k2"], publishAt=_later(days=6))
+    await check("reschedule and retag at once")
+    tagged = await client.get("/api/articles?tag=k2&limit=1")
+    assert tagged.json()["articlesCount"] == 0  # shown, a draft then scheduled, left k2
     assert (await client.post(f"/api/articles/{draft}/unpublish", headers=alice.auth)).is_success
     await check("unpublish")
     response = await client.post(f"/api/articles/{draft}/publish", headers=alice.auth)

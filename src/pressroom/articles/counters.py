@@ -9,11 +9,13 @@ changes what they count changes them too, in the same transaction:
   only if it was.
 - Released articles (published or scheduled): a create, update, publish, unpublish or
   delete moves ``site_totals`` and its tags' counts by the difference. Readers subtract the
-  few articles still scheduled, so totals stay exact as schedules come due with no write.
+  articles still scheduled, added up by the hour (the site's and each tag's), so totals
+  stay exact as schedules come due with no write.
 
 Lock order, the same in every transaction: articles (by primary key, in id order), then
-users, then ``site_totals``, then the scheduled hours by hour, then tags by id, and
-counters before the link rows that point at them. MariaDB's foreign-key check takes a
+users, then ``site_totals``, then the scheduled hours by hour, then tags by id, then the
+tags' scheduled hours by (tag, hour), and counters before the link rows that point at
+them. MariaDB's foreign-key check takes a
 shared lock on the row a new link points at; two transactions holding that lock and both
 asking to update the row would deadlock.
 
@@ -24,12 +26,13 @@ Bulk work (seed, import, bulk publish) adds to them set-based (:func:`count_as_r
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    Executable,
     Integer,
     Select,
     bindparam,
@@ -48,13 +51,22 @@ from pressroom.db.base import Base
 from pressroom.db.dialects import insert_or_add
 from pressroom.db.types import UTCDateTime
 from pressroom.kit.clock import utc_now
-from pressroom.models import Article, ScheduledHour, SiteTotals, Tag, article_tags, favorites
+from pressroom.models import (
+    Article,
+    ScheduledHour,
+    SiteTotals,
+    Tag,
+    TagScheduledHour,
+    article_tags,
+    favorites,
+)
 from pressroom.models.articles import scheduled_after_now
 from pressroom.models.site import hour_of
 
 TAGS = Base.metadata.tables[Tag.__tablename__]
 ARTICLES = Base.metadata.tables[Article.__tablename__]
 HOURS = Base.metadata.tables[ScheduledHour.__tablename__]
+TAG_HOURS = Base.metadata.tables[TagScheduledHour.__tablename__]
 ONE_HOUR = timedelta(hours=1)
 
 
@@ -85,16 +97,30 @@ def visible_articles() -> Select[Any]:
 
 
 def visible_articles_tagged() -> Select[Any]:
-    """Like :func:`visible_articles`, for the tag named by the ``tag`` parameter: its
-    scheduled articles are a range of the tag-timeline index."""
-    scheduled = (
-        select(func.count())
-        .select_from(article_tags)
-        .where(article_tags.c.tag_id == Tag.id, scheduled_after_now(article_tags.c.published_at))
+    """Like :func:`visible_articles`, for the tag named by the ``tag`` parameter: whole
+    hours from its own scheduled hours (see ``TagScheduledHour``), and within the current
+    hour a range of the tag-timeline index."""
+    next_hour = bindparam("next_hour", callable_=first_hour_ahead, type_=UTCDateTime(), unique=True)
+    later_hours = (
+        select(func.coalesce(cast(func.sum(TagScheduledHour.articles), Integer), 0))
+        .where(TagScheduledHour.tag_id == Tag.id, TagScheduledHour.hour >= next_hour)
         .correlate(Tag)
         .scalar_subquery()
     )
-    return select(Tag.released_articles - scheduled).where(Tag.name == bindparam("tag"))
+    this_hour = (
+        select(func.count())
+        .select_from(article_tags)
+        .where(
+            article_tags.c.tag_id == Tag.id,
+            scheduled_after_now(article_tags.c.published_at),
+            article_tags.c.published_at < next_hour,
+        )
+        .correlate(Tag)
+        .scalar_subquery()
+    )
+    return select(Tag.released_articles - later_hours - this_hour).where(
+        Tag.name == bindparam("tag")
+    )
 
 
 # --- writing: favorites ----------------------------------------------------------------------
@@ -153,7 +179,8 @@ async def remove_favorite(session: AsyncSession, user_id: int, article_id: int) 
 @dataclass(frozen=True)
 class Release:
     """What an article adds to the released counts: nothing while a draft, else 1 to the
-    site and to each of its tags, and to its hour while that is still ahead."""
+    site and to each of its tags, and to its hour and its tags' hours while that hour is
+    still ahead."""
 
     published_at: datetime | None
     tag_ids: frozenset[int] = frozenset()
@@ -179,15 +206,67 @@ _tag_moved = (
 )
 
 
-def _changes(before: Release, after: Release) -> tuple[int, list[dict[str, int]]]:
-    per_tag: Counter[int] = Counter()
-    for release, sign in ((before, -1), (after, +1)):
-        if release.released:
+@dataclass
+class Moves:
+    """How the counters move: the site's total, and by tag id, by hour and by (tag id,
+    hour) for the hours still ahead; zero moves are left out."""
+
+    site: int = 0
+    hours: Counter[datetime] = field(default_factory=Counter)
+    tags: Counter[int] = field(default_factory=Counter)
+    tag_hours: Counter[tuple[int, datetime]] = field(default_factory=Counter)
+
+    def add(self, release: Release, sign: int, next_hour: datetime) -> None:
+        if not release.released:
+            return
+        self.site += sign
+        for tag_id in release.tag_ids:
+            self.tags[tag_id] += sign
+        at = release.published_at
+        if at is not None and at >= next_hour:  # hours gone by are never read again
+            self.hours[hour_of(at)] += sign
             for tag_id in release.tag_ids:
-                per_tag[tag_id] += sign
-    site = int(after.released) - int(before.released)
-    tags = [{"tag_id": tag_id, "by": by} for tag_id, by in sorted(per_tag.items()) if by]
-    return site, tags
+                self.tag_hours[tag_id, hour_of(at)] += sign
+
+    @classmethod
+    def between(cls, pairs: Iterable[tuple[Release, Release]]) -> Moves:
+        """The moves from what each ``before`` counted to what its ``after`` counts."""
+        moves, next_hour = cls(), first_hour_ahead()
+        for before, after in pairs:
+            moves.add(before, -1, next_hour)
+            moves.add(after, +1, next_hour)
+        return moves
+
+    def tag_rows(self) -> list[dict[str, int]]:
+        """One row per tag to move, in id order. A tag whose hours change moves by zero if
+        its count does not (an article rescheduled): its row is locked all the same,
+        before any row that points at it."""
+        moved = {tag_id for tag_id, n in self.tags.items() if n}
+        moved |= {tag_id for (tag_id, _), n in self.tag_hours.items() if n}
+        return [{"tag_id": tag_id, "by": self.tags[tag_id]} for tag_id in sorted(moved)]
+
+    def hour_rows(self) -> list[dict[str, Any]]:
+        return [{"hour": hour, "articles": n} for hour, n in sorted(self.hours.items()) if n]
+
+    def tag_hour_rows(self) -> list[dict[str, Any]]:
+        return [
+            {"tag_id": tag_id, "hour": hour, "articles": n}
+            for (tag_id, hour), n in sorted(self.tag_hours.items())
+            if n
+        ]
+
+    def statements(self, dialect: str) -> Iterator[tuple[Executable, Any]]:
+        """The statements that apply the moves, in the order every writer locks: the site,
+        its hours, the tags by id, their hours by (tag, hour). Sorted rows take their
+        locks in one order, so two writers never wait on each other in a cycle."""
+        if self.site:
+            yield _site_moved, {"by": self.site}
+        if hours := self.hour_rows():
+            yield insert_or_add(HOURS, dialect, "articles"), hours
+        if tags := self.tag_rows():
+            yield _tag_moved, tags
+        if tag_hours := self.tag_hour_rows():
+            yield insert_or_add(TAG_HOURS, dialect, "articles"), tag_hours
 
 
 async def move(session: AsyncSession, before: Release, after: Release) -> None:
@@ -196,26 +275,9 @@ async def move(session: AsyncSession, before: Release, after: Release) -> None:
     Call it before writing the tag links, so this transaction takes the tags' row locks
     before any foreign-key check of its own takes a shared one.
     """
-    site, tags = _changes(before, after)
-    if site:
-        await session.execute(_site_moved, {"by": site})
-    hours = _hours_changed(before, after)
-    if hours:
-        statement = insert_or_add(HOURS, session.get_bind().dialect.name, "articles")
-        await session.execute(statement, hours)  # in hour order: no lock cycles
-    if tags:
-        await session.execute(_tag_moved, tags)  # in tag id order: no lock cycles
-
-
-def _hours_changed(before: Release, after: Release) -> list[dict[str, Any]]:
-    """+1 to the hour an article is now scheduled in, -1 to the one it left, for hours
-    still ahead (those gone by are never read again)."""
-    next_hour = first_hour_ahead()
-    per_hour: Counter[datetime] = Counter()
-    for release, sign in ((before, -1), (after, +1)):
-        if release.published_at is not None and release.published_at >= next_hour:
-            per_hour[hour_of(release.published_at)] += sign
-    return [{"hour": hour, "articles": by} for hour, by in sorted(per_hour.items()) if by]
+    moves = Moves.between([(before, after)])
+    for statement, rows in moves.statements(session.get_bind().dialect.name):
+        await session.execute(statement, rows)
 
 
 def first_hour_ahead() -> datetime:
@@ -223,37 +285,22 @@ def first_hour_ahead() -> datetime:
     return hour_of(utc_now()) + ONE_HOUR
 
 
-def count_scheduled(session: Session, times: Iterable[datetime | None]) -> None:
-    """Count articles just inserted at ``times`` into the hours still ahead (bulk work)."""
-    next_hour = first_hour_ahead()
-    per_hour = Counter(hour_of(t) for t in times if t is not None and t >= next_hour)
-    if per_hour:
-        statement = insert_or_add(HOURS, session.get_bind().dialect.name, "articles")
-        session.execute(
-            statement, [{"hour": hour, "articles": n} for hour, n in sorted(per_hour.items())]
-        )
+def count_scheduled(session: Session, releases: Iterable[Release]) -> None:
+    """Count articles just inserted into the hours still ahead, the site's and their tags'
+    (bulk work; the released counts are :func:`count_as_released`'s)."""
+    moves = Moves.between((NOTHING, release) for release in releases)
+    scheduled = Moves(hours=moves.hours, tag_hours=moves.tag_hours)
+    for statement, rows in scheduled.statements(session.get_bind().dialect.name):
+        session.execute(statement, rows)
 
 
 def withdraw(session: Session, releases: Iterable[Release]) -> None:
     """Take articles about to be deleted out of the counts (bulk work, such as deleting an
-    account): one statement for the site, one for the hours and one for the tags, whatever
-    their number, in the order every writer locks them."""
-    site, per_hour, per_tag = 0, Counter[datetime](), Counter[int]()
-    for release in releases:
-        moved, tags = _changes(release, NOTHING)
-        site += moved
-        per_tag.update({change["tag_id"]: change["by"] for change in tags})
-        for change in _hours_changed(release, NOTHING):
-            per_hour[change["hour"]] += change["articles"]
-    if site:
-        session.execute(_site_moved, {"by": site})
-    if per_hour:
-        statement = insert_or_add(HOURS, session.get_bind().dialect.name, "articles")
-        session.execute(
-            statement, [{"hour": h, "articles": n} for h, n in sorted(per_hour.items())]
-        )
-    if per_tag:
-        session.execute(_tag_moved, [{"tag_id": t, "by": n} for t, n in sorted(per_tag.items())])
+    account): one statement for the site, and one each for the hours, the tags and their
+    hours, whatever their number, in the order every writer locks them."""
+    moves = Moves.between((release, NOTHING) for release in releases)
+    for statement, rows in moves.statements(session.get_bind().dialect.name):
+        session.execute(statement, rows)
 
 
 _favorite_withdrawn = (

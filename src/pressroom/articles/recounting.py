@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 
 from pressroom.articles.counters import ARTICLES, KEEP_UPDATED_AT, TAGS, first_hour_ahead
 from pressroom.kit.words import count_words
-from pressroom.models import Article, ScheduledHour, SiteTotals, article_tags, favorites
+from pressroom.models import (
+    Article,
+    ScheduledHour,
+    SiteTotals,
+    TagScheduledHour,
+    article_tags,
+    favorites,
+)
 from pressroom.models.site import hour_of
 
 _IDS_PER_STATEMENT = 1000
@@ -33,11 +40,20 @@ class Recounted:
     articles: int
     links: int
     hours: int
+    tag_hours: int
     words: int
 
     @property
     def total(self) -> int:
-        return self.site + self.tags + self.articles + self.links + self.hours + self.words
+        return (
+            self.site
+            + self.tags
+            + self.articles
+            + self.links
+            + self.hours
+            + self.tag_hours
+            + self.words
+        )
 
 
 def _true_site_count() -> ColumnElement[int]:
@@ -133,6 +149,7 @@ def recount(session: Session, *, words: bool = True) -> Recounted:
         articles,
         int(links.rowcount),  # type: ignore[attr-defined]
         _recount_hours(session),
+        _recount_tag_hours(session),
         recount_words(session) if words else 0,
     )
 
@@ -191,5 +208,35 @@ def _recount_hours(session: Session) -> int:
     if truth:
         session.execute(
             insert(ScheduledHour), [{"hour": h, "articles": n} for h, n in sorted(truth.items())]
+        )
+    return wrong
+
+
+def _recount_tag_hours(session: Session) -> int:
+    """Rebuild the tags' scheduled hours from the tag links of scheduled articles (whose
+    times were set right just before); how many (tag, hour) pairs were wrong."""
+    next_hour = first_hour_ahead()
+    stored = {
+        (tag_id, hour): n
+        for tag_id, hour, n in session.execute(
+            select(TagScheduledHour.tag_id, TagScheduledHour.hour, TagScheduledHour.articles).where(
+                TagScheduledHour.hour >= next_hour
+            )
+        )
+    }
+    links = session.execute(
+        select(article_tags.c.tag_id, article_tags.c.published_at).where(
+            article_tags.c.published_at >= next_hour
+        )
+    )
+    truth = Counter((tag_id, hour_of(at)) for tag_id, at in links)
+    wrong = sum(
+        1 for key in stored.keys() | truth.keys() if stored.get(key, 0) != truth.get(key, 0)
+    )
+    session.execute(delete(TagScheduledHour))
+    if truth:
+        session.execute(
+            insert(TagScheduledHour),
+            [{"tag_id": t, "hour": h, "articles": n} for (t, h), n in sorted(truth.items())],
         )
     return wrong

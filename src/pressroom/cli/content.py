@@ -245,6 +245,7 @@ def recount(
         "articles": fixed.articles,
         "links": fixed.links,
         "hours": fixed.hours,
+        "tag_hours": fixed.tag_hours,
         "words": fixed.words,
     }
     if as_json:
@@ -255,7 +256,8 @@ def recount(
         out.print(
             f"Corrected {fixed.total} counts: {fixed.site} site total, {fixed.tags} tags, "
             f"{fixed.articles} articles' favorites, {fixed.links} tag links' times, "
-            f"{fixed.hours} scheduled hours, {fixed.words} articles' word counts.",
+            f"{fixed.hours} scheduled hours, {fixed.tag_hours} tags' scheduled hours, "
+            f"{fixed.words} articles' word counts.",
             highlight=False,
         )
     else:

@@ -4,7 +4,7 @@ from pressroom.models.articles import Article
 from pressroom.models.comments import Comment
 from pressroom.models.links import article_tags, favorites, follows
 from pressroom.models.sign_ins import FailedSignIn
-from pressroom.models.site import ScheduledHour, SiteTotals
+from pressroom.models.site import ScheduledHour, SiteTotals, TagScheduledHour
 from pressroom.models.tags import Tag
 from pressroom.models.tokens import RevokedToken
 from pressroom.models.users import User
@@ -17,6 +17,7 @@ __all__ = [
     "ScheduledHour",
     "SiteTotals",
     "Tag",
+    "TagScheduledHour",
     "User",
     "article_tags",
     "favorites",

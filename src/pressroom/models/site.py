@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Connection, Table, event, insert
+from sqlalchemy import CheckConstraint, Connection, ForeignKey, Table, event, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pressroom.db.base import Base
@@ -57,6 +57,29 @@ class ScheduledHour(Base):
 
     def __repr__(self) -> str:
         return f"ScheduledHour(hour={self.hour!r}, articles={self.articles!r})"
+
+
+class TagScheduledHour(Base):
+    """How many of a tag's articles are scheduled in each hour still to come: a tag's own
+    ``ScheduledHour``, so that a tag's total subtracts whole hours too.
+
+    Kept by the same writes, in the same transactions; rows of hours gone by are never
+    read again, and ``recount`` drops them. Tags are never deleted; were one, its hours
+    would go with it.
+    """
+
+    __tablename__ = "tag_scheduled_hours"
+    __table_args__ = MYSQL_TABLE_OPTIONS
+
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
+    hour: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    articles: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def __repr__(self) -> str:
+        return (
+            f"TagScheduledHour(tag_id={self.tag_id!r}, hour={self.hour!r},"
+            f" articles={self.articles!r})"
+        )
 
 
 def hour_of(moment: datetime) -> datetime:

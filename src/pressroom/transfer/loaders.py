@@ -16,6 +16,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from pressroom.articles import counters, recounting
+from pressroom.articles.counters import Release
 from pressroom.db.dialects import insert_once
 from pressroom.kit.slugs import RESERVED as RESERVED_SLUGS
 from pressroom.kit.slugs import slugify
@@ -180,9 +181,10 @@ class Loader:
                 tag_lists[slug] = record.tagList
         self.insert(_table(Article), rows)
         self.report.inserted("article", len(rows))
-        if tag_lists:
-            self._link_tags(tag_lists, times)
-        counters.count_scheduled(self.session, times.values())
+        tags_of = self._link_tags(tag_lists, times) if tag_lists else {}
+        counters.count_scheduled(
+            self.session, (Release.of(at, tags_of.get(slug, ())) for slug, at in times.items())
+        )
         released = [str(row["slug"]) for row in rows if row["published_at"] is not None]
         if released:
             ids = list(self.articles.ids(released).values())
@@ -190,20 +192,19 @@ class Loader:
 
     def _link_tags(
         self, tag_lists: dict[str, list[str]], published_at: dict[str, datetime | None]
-    ) -> None:
+    ) -> dict[str, list[int]]:
+        """Tag the new articles; the tag ids of each, by slug."""
         tag_ids, created = self.ensure_tags(name for names in tag_lists.values() for name in names)
         self.report.inserted("tag", len(created))  # named by an article, not by a tag record
         article_ids = self.articles.ids(tag_lists)
+        tags_of = {slug: [tag_ids[name] for name in names] for slug, names in tag_lists.items()}
         links = [
-            {
-                "article_id": article_ids[slug],
-                "tag_id": tag_ids[name],
-                "published_at": published_at[slug],
-            }
-            for slug, names in tag_lists.items()
-            for name in names
+            {"article_id": article_ids[slug], "tag_id": tag_id, "published_at": published_at[slug]}
+            for slug, ids in tags_of.items()
+            for tag_id in ids
         ]
         self.insert(article_tags, links)
+        return tags_of
 
     def comments_batch(self, batch: Sequence[tuple[int, CommentRecord]]) -> None:
         articles = self.articles.ids(record.article for _, record in batch)
