@@ -7,12 +7,14 @@ connection, as two browser tabs would.
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import httpx
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from pressroom.kit.clock import utc_now
 from pressroom.models import Tag
 from tests.api.conftest import LIVE_PREFIX, register
 from tests.api.test_articles import create
@@ -69,3 +71,49 @@ async def test_an_article_deleted_and_unpublished_at_once_is_counted_out_once(
     finally:
         async with async_engine.begin() as connection:
             await connection.execute(delete(Tag).where(Tag.name == tag))
+
+
+@pytest.mark.parametrize("round_", range(5))
+async def test_writers_moving_the_same_tags_scheduled_hours_at_once_all_succeed(
+    live: httpx.AsyncClient, async_engine: AsyncEngine, round_: int
+) -> None:
+    """Reschedules (which move only the tags' hours, not their counts) racing new
+    scheduled articles on the same tags, listed in other orders: every write succeeds
+    (a deadlock would answer 503), and every count and hour is right after."""
+    suffix = f"{round_}x{id(live) % 100000}"
+    author = await register(live, f"{LIVE_PREFIX}scheduler{suffix}")
+    tags = [f"{LIVE_PREFIX}hour{n}x{suffix}" for n in range(3)]
+
+    def days_ahead(days: int) -> str:
+        return (utc_now() + timedelta(days=days)).isoformat()
+
+    scheduled = [
+        (await create(live, author, tagList=tags[n:] + tags[:n], publishAt=days_ahead(2)))["slug"]
+        for n in range(3)
+    ]
+
+    async def reschedule(slug: str, days: int) -> int:
+        response = await live.put(
+            f"/api/articles/{slug}",
+            headers=author.auth,
+            json={"article": {"publishAt": days_ahead(days)}},
+        )
+        return response.status_code
+
+    async def schedule(days: int) -> int:
+        article = {"title": "t", "description": "d", "body": "b", "publishAt": days_ahead(days)}
+        article["tagList"] = list(reversed(tags))
+        response = await live.post("/api/articles", headers=author.auth, json={"article": article})
+        return response.status_code
+
+    try:
+        statuses = await asyncio.gather(
+            *(reschedule(slug, 3 + n) for n, slug in enumerate(scheduled)),
+            *(schedule(3 + n) for n in range(3)),
+        )
+        assert statuses == [200] * 3 + [201] * 3
+        async with async_engine.connect() as connection:
+            assert await wrong_counts_async(connection) == []
+    finally:
+        async with async_engine.begin() as connection:
+            await connection.execute(delete(Tag).where(Tag.name.in_(tags)))

@@ -17,7 +17,8 @@ users, then ``site_totals``, then the scheduled hours by hour, then tags by id, 
 tags' scheduled hours by (tag, hour), and counters before the link rows that point at
 them. MariaDB's foreign-key check takes a
 shared lock on the row a new link points at; two transactions holding that lock and both
-asking to update the row would deadlock.
+asking to update the row would deadlock. (A reschedule takes that shared lock on its tags
+through their new hour rows, and asks for no other lock on them.)
 
 Bulk work (seed, import, bulk publish) adds to them set-based (:func:`count_as_released`,
 :func:`count_scheduled`), or recounts them from the rows (``pressroom.articles.recounting``).
@@ -238,12 +239,7 @@ class Moves:
         return moves
 
     def tag_rows(self) -> list[dict[str, int]]:
-        """One row per tag to move, in id order. A tag whose hours change moves by zero if
-        its count does not (an article rescheduled): its row is locked all the same,
-        before any row that points at it."""
-        moved = {tag_id for tag_id, n in self.tags.items() if n}
-        moved |= {tag_id for (tag_id, _), n in self.tag_hours.items() if n}
-        return [{"tag_id": tag_id, "by": self.tags[tag_id]} for tag_id in sorted(moved)]
+        return [{"tag_id": tag_id, "by": n} for tag_id, n in sorted(self.tags.items()) if n]
 
     def hour_rows(self) -> list[dict[str, Any]]:
         return [{"hour": hour, "articles": n} for hour, n in sorted(self.hours.items()) if n]
