@@ -15,10 +15,10 @@ changes what they count changes them too, in the same transaction:
 Lock order, the same in every transaction: articles (by primary key, in id order), then
 users, then ``site_totals``, then the scheduled hours by hour, then tags by id, then the
 tags' scheduled hours by (tag, hour), and counters before the link rows that point at
-them. MariaDB's foreign-key check takes a
-shared lock on the row a new link points at; two transactions holding that lock and both
-asking to update the row would deadlock. (A reschedule takes that shared lock on its tags
-through their new hour rows, and asks for no other lock on them.)
+them. MariaDB's foreign-key check takes a shared lock on the row a new link points at;
+two transactions holding that lock and both asking to update the row would deadlock. (A
+reschedule takes that shared lock on its tags through their new hours, and asks for no
+other lock on them.)
 
 Bulk work (seed, import, bulk publish) adds to them set-based (:func:`count_as_released`,
 :func:`count_scheduled`), or recounts them from the rows (``pressroom.articles.recounting``).
