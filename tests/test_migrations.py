@@ -217,7 +217,8 @@ def _empty(engine: Engine) -> None:
     """Leave the shared database empty: children first (on SQLite, this plain engine's
     connections leave foreign keys off, so nothing cascades)."""
     with engine.begin() as connection:
-        for name in ["comments", "favorites", "follows", "article_tags", "articles", "tags"]:
+        children = ["comments", "favorites", "follows", "article_tags", "tag_scheduled_hours"]
+        for name in [*children, "articles", "tags"]:
             connection.execute(text(f"DELETE FROM {name}"))
         connection.execute(text("DELETE FROM users"))
 
