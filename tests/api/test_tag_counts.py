@@ -39,6 +39,21 @@ async def test_counts_published_articles_most_used_first_ties_by_name(
     }
 
 
+async def test_articles_scheduled_this_hour_and_in_later_hours_are_not_counted_yet(
+    client: httpx.AsyncClient, alice: Account
+) -> None:
+    await create(client, alice, title="now", tagList=["ahead", "soon"])
+    for minutes in (10, 60 * 24 * 3, 60 * 24 * 3):
+        at = (utc_now() + timedelta(minutes=minutes)).isoformat()
+        await create(client, alice, title=f"in {minutes} min", tagList=["ahead"], publishAt=at)
+    soon = (utc_now() + timedelta(minutes=10)).isoformat()
+    await create(client, alice, title="soon", tagList=["soon", "later"], publishAt=soon)
+    response = await client.get("/api/tags?withCounts=true")
+    assert response.json() == {
+        "tags": [{"name": "ahead", "count": 1}, {"name": "soon", "count": 1}]
+    }
+
+
 async def test_without_counts_the_answer_is_unchanged(
     client: httpx.AsyncClient, alice: Account
 ) -> None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -51,7 +51,6 @@ from sqlalchemy.orm import Session
 from pressroom.db.base import Base
 from pressroom.db.dialects import insert_or_add
 from pressroom.db.types import UTCDateTime
-from pressroom.kit.clock import utc_now
 from pressroom.models import (
     Article,
     ScheduledHour,
@@ -62,13 +61,12 @@ from pressroom.models import (
     favorites,
 )
 from pressroom.models.articles import scheduled_after_now
-from pressroom.models.site import hour_of
+from pressroom.models.site import first_hour_ahead, hour_of
 
 TAGS = Base.metadata.tables[Tag.__tablename__]
 ARTICLES = Base.metadata.tables[Article.__tablename__]
 HOURS = Base.metadata.tables[ScheduledHour.__tablename__]
 TAG_HOURS = Base.metadata.tables[TagScheduledHour.__tablename__]
-ONE_HOUR = timedelta(hours=1)
 
 
 # --- reading: visible totals from the counters ---------------------------------------------
@@ -274,11 +272,6 @@ async def move(session: AsyncSession, before: Release, after: Release) -> None:
     moves = Moves.between([(before, after)])
     for statement, rows in moves.statements(session.get_bind().dialect.name):
         await session.execute(statement, rows)
-
-
-def first_hour_ahead() -> datetime:
-    """The start of the next hour: the hours before it are never read as scheduled again."""
-    return hour_of(utc_now()) + ONE_HOUR
 
 
 def count_scheduled(session: Session, releases: Iterable[Release]) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Update, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from pressroom.articles.counters import ARTICLES, KEEP_UPDATED_AT, TAGS, first_hour_ahead
+from pressroom.articles.counters import ARTICLES, KEEP_UPDATED_AT, TAGS
 from pressroom.kit.words import count_words
 from pressroom.models import (
     Article,
@@ -25,7 +25,7 @@ from pressroom.models import (
     article_tags,
     favorites,
 )
-from pressroom.models.site import hour_of
+from pressroom.models.site import first_hour_ahead, hour_of
 
 _IDS_PER_STATEMENT = 1000
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Connection, ForeignKey, Table, event, insert
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from pressroom.db.base import Base
 from pressroom.db.dialects import MYSQL_TABLE_OPTIONS
 from pressroom.db.types import UTCDateTime
+from pressroom.kit.clock import utc_now
 
 THE_ROW = 1
 
@@ -85,3 +86,8 @@ class TagScheduledHour(Base):
 def hour_of(moment: datetime) -> datetime:
     """The start of the hour ``moment`` falls in."""
     return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def first_hour_ahead() -> datetime:
+    """The start of the next hour: the hours before it are never read as scheduled again."""
+    return hour_of(utc_now()) + timedelta(hours=1)

@@ -5,32 +5,56 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import (
+    Integer,
+    Select,
+    Subquery,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pressroom.db.base import Base
 from pressroom.db.dialects import insert_once
 from pressroom.db.rows import Reads, read_rows
-from pressroom.models import Article, Tag, article_tags
+from pressroom.db.types import UTCDateTime
+from pressroom.models import Article, Tag, TagScheduledHour, article_tags
+from pressroom.models.site import first_hour_ahead
 
 TAGS = Base.metadata.tables[Tag.__tablename__]
 
 
-def scheduled_per_tag() -> Select[Any]:
-    """``(tag_id, scheduled)`` for every tag on an article still scheduled.
-
-    Driven from the few scheduled articles (an index range on the publication time), never
-    from the tags' links.
-    """
-    return (
+def _scheduled_per_tag() -> tuple[Subquery, Subquery]:
+    """``(tag_id, scheduled)`` for the tags with articles still scheduled: in the hours
+    ahead, added up from the tags' scheduled hours; within the current hour, counted from
+    its few articles (an index range on the publication time). Neither reads the links of
+    every scheduled article."""
+    next_hour = bindparam("next_hour", callable_=first_hour_ahead, type_=UTCDateTime(), unique=True)
+    later_hours = (
+        select(
+            TagScheduledHour.tag_id,
+            # MariaDB sums integers into a DECIMAL: back to an integer, for an integer total.
+            cast(func.sum(TagScheduledHour.articles), Integer).label("scheduled"),
+        )
+        .where(TagScheduledHour.hour >= next_hour)
+        .group_by(TagScheduledHour.tag_id)
+        .subquery("later_hours")
+    )
+    this_hour = (
         select(article_tags.c.tag_id, func.count().label("scheduled"))
         .select_from(Article)
         .join(article_tags, article_tags.c.article_id == Article.id)
-        .where(Article.scheduled_now())
+        .where(Article.scheduled_now(), Article.published_at < next_hour)
         .group_by(article_tags.c.tag_id)
+        .subquery("this_hour")
     )
+    return later_hours, this_hour
 
 
 @cache  # built once: the statement has no parameter but the clock, read when it runs
@@ -40,11 +64,16 @@ def counts_statement() -> Select[str, int]:
     From the maintained counts (published or scheduled) less the articles still scheduled:
     no scan of the links however many there are.
     """
-    scheduled = scheduled_per_tag().subquery("scheduled")
-    uses = (Tag.released_articles - func.coalesce(scheduled.c.scheduled, 0)).label("uses")
+    later_hours, this_hour = _scheduled_per_tag()
+    uses = (
+        Tag.released_articles
+        - func.coalesce(later_hours.c.scheduled, 0)
+        - func.coalesce(this_hour.c.scheduled, 0)
+    ).label("uses")
     return (
         select(Tag.name, uses)
-        .outerjoin(scheduled, scheduled.c.tag_id == Tag.id)
+        .outerjoin(later_hours, later_hours.c.tag_id == Tag.id)
+        .outerjoin(this_hour, this_hour.c.tag_id == Tag.id)
         .where(uses > 0)
         .order_by(uses.desc(), Tag.name)
     )
