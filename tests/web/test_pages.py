@@ -35,6 +35,18 @@ async def test_home_shows_published_articles_and_popular_tags(
     assert "Sign up" in page.text
 
 
+async def test_home_shows_the_twenty_most_used_tags(browser: Browser) -> None:
+    await browser.sign_up("ada")
+    names = [f"t{n:02}" for n in range(1, 22)]  # each on one article: ties go by name
+    await browser.write("First", tagList=" ".join(names[:11]))
+    await browser.write("Second", tagList=" ".join(names[11:]))
+    await browser.write("Third", tagList="t21")
+    page = await browser.get("/")
+    side = page.text.split('id="tags-title"', 1)[1]
+    shown = re.findall(r'href="/tags/([^"]+)"', side)
+    assert shown == ["t21", *names[:19]]
+
+
 async def test_a_draft_is_seen_by_its_author_only(browser: Browser, other_browser: Browser) -> None:
     await browser.sign_up("ada")
     slug = await browser.write("Unfinished thoughts", action="draft")

@@ -79,9 +79,11 @@ def counts_statement() -> Select[str, int]:
     )
 
 
-async def list_popular(reads: Reads) -> list[str]:
-    """Names of tags on visible articles, most used first."""
-    return [name for name, _ in await read_rows(reads, counts_statement())]
+async def list_popular(reads: Reads, limit: int | None = None) -> list[str]:
+    """Names of tags on visible articles, most used first; the ``limit`` most used, if
+    given (the database then keeps only the top of its sort)."""
+    statement = counts_statement() if limit is None else counts_statement().limit(limit)
+    return [name for name, _ in await read_rows(reads, statement)]
 
 
 async def list_counts(reads: Reads) -> list[tuple[str, int]]:

@@ -27,6 +27,7 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 PAGE_SIZE = 10
 COMMENTS_PER_PAGE = 100  # an article's comments, oldest first
 PAGES_MAX = 10_000
+POPULAR_TAGS = 20  # beside the home page's list
 PageNumber = Annotated[int, Query(ge=1, le=PAGES_MAX)]
 SearchText = Annotated[str, Query(max_length=200, json_schema_extra=TEXT_PARAMETER)]
 
@@ -70,7 +71,7 @@ async def home(
         {
             **await _articles(session, criteria, viewer, page),
             "feed": "following" if following else "global",
-            "popular_tags": (await tags.list_popular(session))[:20],
+            "popular_tags": await tags.list_popular(session, POPULAR_TAGS),
         },
     )
 
