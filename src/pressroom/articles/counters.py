@@ -50,7 +50,6 @@ from sqlalchemy.orm import Session
 
 from pressroom.db.base import Base
 from pressroom.db.dialects import insert_or_add
-from pressroom.db.types import UTCDateTime
 from pressroom.models import (
     Article,
     ScheduledHour,
@@ -61,7 +60,7 @@ from pressroom.models import (
     favorites,
 )
 from pressroom.models.articles import scheduled_after_now
-from pressroom.models.site import first_hour_ahead, hour_of
+from pressroom.models.site import first_hour_ahead, first_hour_ahead_parameter, hour_of
 
 TAGS = Base.metadata.tables[Tag.__tablename__]
 ARTICLES = Base.metadata.tables[Article.__tablename__]
@@ -78,7 +77,7 @@ def visible_articles() -> Select[Any]:
     The scheduled ones are added up by the hour (see ``ScheduledHour``), and counted one
     by one only within the current hour: a handful of rows however many are scheduled.
     """
-    next_hour = bindparam("next_hour", callable_=first_hour_ahead, type_=UTCDateTime(), unique=True)
+    next_hour = first_hour_ahead_parameter()
     released = select(SiteTotals.released_articles).scalar_subquery()
     later_hours = (
         # MariaDB sums integers into a DECIMAL: back to an integer, for an integer total.
@@ -99,7 +98,7 @@ def visible_articles_tagged() -> Select[Any]:
     """Like :func:`visible_articles`, for the tag named by the ``tag`` parameter: whole
     hours from its own scheduled hours (see ``TagScheduledHour``), and within the current
     hour a range of the tag-timeline index."""
-    next_hour = bindparam("next_hour", callable_=first_hour_ahead, type_=UTCDateTime(), unique=True)
+    next_hour = first_hour_ahead_parameter()
     later_hours = (
         select(func.coalesce(cast(func.sum(TagScheduledHour.articles), Integer), 0))
         .where(TagScheduledHour.tag_id == Tag.id, TagScheduledHour.hour >= next_hour)

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Connection, ForeignKey, Table, event, insert
+from sqlalchemy import (
+    BindParameter,
+    CheckConstraint,
+    Connection,
+    ForeignKey,
+    Table,
+    bindparam,
+    event,
+    insert,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pressroom.db.base import Base
@@ -91,3 +100,9 @@ def hour_of(moment: datetime) -> datetime:
 def first_hour_ahead() -> datetime:
     """The start of the next hour: the hours before it are never read as scheduled again."""
     return hour_of(utc_now()) + timedelta(hours=1)
+
+
+def first_hour_ahead_parameter() -> BindParameter[datetime]:
+    """:func:`first_hour_ahead` as a statement's parameter, read each time it runs, so a
+    statement built once stays right as the hours go by."""
+    return bindparam("next_hour", callable_=first_hour_ahead, type_=UTCDateTime(), unique=True)

@@ -10,7 +10,6 @@ from sqlalchemy import (
     Integer,
     Select,
     Subquery,
-    bindparam,
     cast,
     delete,
     func,
@@ -23,9 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pressroom.db.base import Base
 from pressroom.db.dialects import insert_once
 from pressroom.db.rows import Reads, read_rows
-from pressroom.db.types import UTCDateTime
 from pressroom.models import Article, Tag, TagScheduledHour, article_tags
-from pressroom.models.site import first_hour_ahead
+from pressroom.models.site import first_hour_ahead_parameter
 
 TAGS = Base.metadata.tables[Tag.__tablename__]
 
@@ -35,7 +33,7 @@ def _scheduled_per_tag() -> tuple[Subquery, Subquery]:
     ahead, added up from the tags' scheduled hours; within the current hour, counted from
     its few articles (an index range on the publication time). Neither reads the links of
     every scheduled article."""
-    next_hour = bindparam("next_hour", callable_=first_hour_ahead, type_=UTCDateTime(), unique=True)
+    next_hour = first_hour_ahead_parameter()
     later_hours = (
         select(
             TagScheduledHour.tag_id,
