@@ -70,6 +70,24 @@ async def test_cors_preflight(client: httpx.AsyncClient) -> None:
     assert set(exposed) >= {"retry-after", "x-request-id"}
 
 
+async def test_every_answer_varies_by_origin(client: httpx.AsyncClient) -> None:
+    # A cache must not give a browser on another origin the answer that lacks its CORS
+    # headers, whether or not the request it keeps named an origin.
+    for headers in ({}, {"Origin": "https://reader.example"}):
+        answer = await client.get("/api/tags", headers=headers)
+        assert answer.status_code == 200
+        varies_by = [name.strip() for name in ",".join(answer.headers.get_list("vary")).split(",")]
+        assert varies_by.count("Origin") == 1
+        cors = answer.headers.get("access-control-allow-origin")
+        assert cors == ("*" if headers else None)
+    refused = await client.get(
+        "/api/articles?limit=0", headers={"Origin": "https://reader.example"}
+    )
+    assert refused.status_code == 422
+    assert refused.headers["access-control-allow-origin"] == "*"
+    assert refused.headers["vary"] == "Origin"
+
+
 async def test_unknown_route_is_404_in_the_envelope(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/nothing-here")
     assert response.status_code == 404
