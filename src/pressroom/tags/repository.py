@@ -55,9 +55,10 @@ def _scheduled_per_tag() -> tuple[Subquery, Subquery]:
     return later_hours, this_hour
 
 
-@cache  # built once: the statement has no parameter but the clock, read when it runs
-def counts_statement() -> Select[str, int]:
-    """Each tag on visible articles with how many use it, most used first, ties by name.
+@cache  # built once per limit: it has no parameter but the clock, read when it runs
+def counts_statement(limit: int | None = None) -> Select[str, int]:
+    """Each tag on visible articles with how many use it, most used first, ties by name;
+    the ``limit`` most used, if given (the database then keeps only the top of its sort).
 
     From the maintained counts (published or scheduled) less the articles still scheduled:
     no scan of the links however many there are.
@@ -74,14 +75,14 @@ def counts_statement() -> Select[str, int]:
         .outerjoin(this_hour, this_hour.c.tag_id == Tag.id)
         .where(uses > 0)
         .order_by(uses.desc(), Tag.name)
+        .limit(limit)
     )
 
 
 async def list_popular(reads: Reads, limit: int | None = None) -> list[str]:
     """Names of tags on visible articles, most used first; the ``limit`` most used, if
-    given (the database then keeps only the top of its sort)."""
-    statement = counts_statement() if limit is None else counts_statement().limit(limit)
-    return [name for name, _ in await read_rows(reads, statement)]
+    given."""
+    return [name for name, _ in await read_rows(reads, counts_statement(limit))]
 
 
 async def list_counts(reads: Reads) -> list[tuple[str, int]]:
