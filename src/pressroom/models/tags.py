@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from pressroom.db.base import Base
@@ -20,7 +21,11 @@ class Tag(Base):
     __tablename__ = "tags"
     # Unlike articles', a tag's id may be given again on SQLite: tags are never deleted,
     # and their ids never leave the database (tags are known by name).
-    __table_args__ = MYSQL_TABLE_OPTIONS
+    __table_args__ = (
+        # The most used tags are found among the most released (``tags.top_statement``).
+        Index("ix_tags_released_articles", "released_articles"),
+        MYSQL_TABLE_OPTIONS,
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(exact_string(TAG_MAX), unique=True)

@@ -7,6 +7,8 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
     Integer,
     Select,
     Subquery,
@@ -18,14 +20,21 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from pressroom.db.base import Base
 from pressroom.db.dialects import insert_once
 from pressroom.db.rows import Reads, read_rows
 from pressroom.models import Article, Tag, TagScheduledHour, article_tags
+from pressroom.models.articles import now_parameter
 from pressroom.models.site import first_hour_ahead_parameter
 
 TAGS = Base.metadata.tables[Tag.__tablename__]
+# How many of the most released tags give the floor of a top, per place in it: a few
+# more than the places, so that a tag or two with many articles still scheduled does not
+# lower it much.
+PROBED_PER_PLACE = 2
+_IntColumn = ColumnElement[int] | InstrumentedAttribute[int]
 
 
 def _scheduled_per_tag() -> tuple[Subquery, Subquery]:
@@ -55,10 +64,9 @@ def _scheduled_per_tag() -> tuple[Subquery, Subquery]:
     return later_hours, this_hour
 
 
-@cache  # built once per limit: it has no parameter but the clock, read when it runs
-def counts_statement(limit: int | None = None) -> Select[str, int]:
-    """Each tag on visible articles with how many use it, most used first, ties by name;
-    the ``limit`` most used, if given (the database then keeps only the top of its sort).
+@cache  # built once: it has no parameter but the clock, read when it runs
+def counts_statement() -> Select[str, int]:
+    """Each tag on visible articles with how many use it, most used first, ties by name.
 
     From the maintained counts (published or scheduled) less the articles still scheduled:
     no scan of the links however many there are.
@@ -75,6 +83,63 @@ def counts_statement(limit: int | None = None) -> Select[str, int]:
         .outerjoin(this_hour, this_hour.c.tag_id == Tag.id)
         .where(uses > 0)
         .order_by(uses.desc(), Tag.name)
+    )
+
+
+def _uses_of(
+    tag_id: _IntColumn,
+    released: _IntColumn,
+    now: BindParameter[datetime],
+    next_hour: BindParameter[datetime],
+) -> ColumnElement[int]:
+    """One tag's visible articles: its released count less its scheduled hours ahead and
+    its links due within the current hour, each an index range of that tag alone."""
+    later_hours = (
+        select(func.coalesce(cast(func.sum(TagScheduledHour.articles), Integer), 0))
+        .where(TagScheduledHour.tag_id == tag_id, TagScheduledHour.hour >= next_hour)
+        .scalar_subquery()
+    )
+    this_hour = (
+        select(func.count())
+        .select_from(article_tags)
+        .where(
+            article_tags.c.tag_id == tag_id,
+            article_tags.c.published_at > now,
+            article_tags.c.published_at < next_hour,
+        )
+        .scalar_subquery()
+    )
+    return released - later_hours - this_hour
+
+
+@cache  # built once per limit
+def top_statement(limit: int) -> Select[str, int]:
+    """The ``limit`` tags on the most visible articles with their uses, most used first,
+    ties by name: :func:`counts_statement`'s first rows, without working out every tag's
+    uses. Tags used by no visible article may end the list: the caller drops them.
+
+    A tag's visible articles are never more than its released ones. So the ``limit``-th
+    best uses among any few tags is a floor that every tag of the true top reaches, and
+    only tags released on at least that many articles can be in the top. The few tags
+    released most give the floor (a range of the index on the released count); the top
+    is then chosen among the tags at or above it, usually not many more than ``limit``.
+    """
+    # One clock for both steps: a floor read a moment later than the top could be higher.
+    now, next_hour = now_parameter(), first_hour_ahead_parameter()
+    probe = (
+        select(Tag.id, Tag.released_articles)
+        .order_by(Tag.released_articles.desc())
+        .limit(PROBED_PER_PLACE * limit)
+        .subquery("probe")
+    )
+    probe_uses = _uses_of(probe.c.id, probe.c.released_articles, now, next_hour).label("uses")
+    floor = select(probe_uses).order_by(probe_uses.desc()).offset(limit - 1).limit(1)
+    uses = _uses_of(Tag.id, Tag.released_articles, now, next_hour).label("uses")
+    return (
+        select(Tag.name, uses)
+        # No floor: fewer tags than places, so all of them.
+        .where(Tag.released_articles >= func.coalesce(floor.scalar_subquery(), 0))
+        .order_by(uses.desc(), Tag.name)
         .limit(limit)
     )
 
@@ -82,7 +147,9 @@ def counts_statement(limit: int | None = None) -> Select[str, int]:
 async def list_popular(reads: Reads, limit: int | None = None) -> list[str]:
     """Names of tags on visible articles, most used first; the ``limit`` most used, if
     given."""
-    return [name for name, _ in await read_rows(reads, counts_statement(limit))]
+    if limit is None:
+        return [name for name, _ in await read_rows(reads, counts_statement())]
+    return [name for name, uses in await read_rows(reads, top_statement(limit)) if uses > 0]
 
 
 async def list_counts(reads: Reads) -> list[tuple[str, int]]:
