@@ -8,6 +8,7 @@ HTTP in interleaved rounds, the reads whose cost could grow with the site:
 - the first page of the global list, of a tag's list and of an author's list;
 - a signed-in reader's feed;
 - a search;
+- the site's home page (its newest articles and its most used tags);
 - a deep page by cursor (page 10,000 at a million articles), against the first page.
 
 Each must answer within 2x of its latency on the standard data set, and the deep page
@@ -48,6 +49,7 @@ LATENCY_TARGET = 2.0  # at most this many times the standard data set's latency
 RSS_TARGET_MB = 150
 FIRST = "global list, first page"
 DEEP = "deep page by cursor"
+HOME = "home page (the site's)"
 MB = 1024 * 1024
 
 
@@ -120,6 +122,7 @@ def _requests(subjects: Subjects) -> dict[str, str]:
         "feed, first page": f"/api/articles/feed?limit={PAGE}",
         "search, a title": f"/api/articles?limit={PAGE}&q={quote(subjects.title_query)}",
         "search, two common words": f"/api/articles?limit={PAGE}&q={quote(subjects.broad_query)}",
+        HOME: "/",
     }
     if subjects.deep_cursor:
         requests[DEEP] = f"/api/articles?limit={PAGE}&cursor={subjects.deep_cursor}"
@@ -153,7 +156,11 @@ def _time(client: httpx.Client, path: str, headers: dict[str, str]) -> float:
     response = client.get(path, headers=headers)
     elapsed = time.perf_counter() - started
     response.raise_for_status()
-    if not response.json()["articles"]:
+    if path.startswith("/api/"):
+        found = bool(response.json()["articles"])
+    else:  # a page of the site: its articles' links, and the most used tags beside them
+        found = 'href="/article/' in response.text and 'href="/tags/' in response.text
+    if not found:
         raise stack.HarnessError(f"{path} answered no article")
     return elapsed * 1000
 
