@@ -1,4 +1,4 @@
-"""The most used tags, chosen among the most released ones (``tags.top_statement``), are
+"""The most used tags, chosen among the most released ones (``tags.repository``), are
 exactly the first of the full list, whatever share of each tag's articles is still
 scheduled, and however the ties fall."""
 

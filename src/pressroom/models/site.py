@@ -97,9 +97,10 @@ def hour_of(moment: datetime) -> datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def first_hour_ahead() -> datetime:
-    """The start of the next hour: the hours before it are never read as scheduled again."""
-    return hour_of(utc_now()) + timedelta(hours=1)
+def first_hour_ahead(now: datetime | None = None) -> datetime:
+    """The start of the hour after ``now`` (by default, the clock's): the hours before it
+    are never read as scheduled again."""
+    return hour_of(now or utc_now()) + timedelta(hours=1)
 
 
 def first_hour_ahead_parameter() -> BindParameter[datetime]:

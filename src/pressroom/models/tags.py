@@ -22,8 +22,8 @@ class Tag(Base):
     # Unlike articles', a tag's id may be given again on SQLite: tags are never deleted,
     # and their ids never leave the database (tags are known by name).
     __table_args__ = (
-        # The most used tags are found among the most released (``tags.top_statement``).
-        Index("ix_tags_released_articles", "released_articles"),
+        # The most used tags are found among the most released (``tags.repository``).
+        Index("ix_tags_released_articles_id", "released_articles", "id"),
         MYSQL_TABLE_OPTIONS,
     )
 

@@ -2,7 +2,7 @@
 
 The home page shows the twenty most used tags. A tag's uses are never more than its
 released articles, so the top is found among the tags released most, read from this
-index, rather than by working out the uses of every tag (see ``tags.top_statement``).
+index, rather than by working out the uses of every tag (see ``tags.repository``).
 
 Revision ID: 0014
 Revises: 0013
@@ -20,8 +20,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_tags_released_articles", "tags", ["released_articles"], unique=False)
+    op.create_index(
+        "ix_tags_released_articles_id", "tags", ["released_articles", "id"], unique=False
+    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_tags_released_articles", table_name="tags")
+    op.drop_index("ix_tags_released_articles_id", table_name="tags")
