@@ -59,8 +59,9 @@ from pressroom.models import (
     article_tags,
     favorites,
 )
-from pressroom.models.articles import scheduled_after_now
+from pressroom.models.articles import now_parameter
 from pressroom.models.site import first_hour_ahead, first_hour_ahead_parameter, hour_of
+from pressroom.tags.repository import visible_articles as tag_visible_articles
 
 TAGS = Base.metadata.tables[Tag.__tablename__]
 ARTICLES = Base.metadata.tables[Article.__tablename__]
@@ -98,27 +99,8 @@ def visible_articles_tagged() -> Select[Any]:
     """Like :func:`visible_articles`, for the tag named by the ``tag`` parameter: whole
     hours from its own scheduled hours (see ``TagScheduledHour``), and within the current
     hour a range of the tag-timeline index."""
-    next_hour = first_hour_ahead_parameter()
-    later_hours = (
-        select(func.coalesce(cast(func.sum(TagScheduledHour.articles), Integer), 0))
-        .where(TagScheduledHour.tag_id == Tag.id, TagScheduledHour.hour >= next_hour)
-        .correlate(Tag)
-        .scalar_subquery()
-    )
-    this_hour = (
-        select(func.count())
-        .select_from(article_tags)
-        .where(
-            article_tags.c.tag_id == Tag.id,
-            scheduled_after_now(article_tags.c.published_at),
-            article_tags.c.published_at < next_hour,
-        )
-        .correlate(Tag)
-        .scalar_subquery()
-    )
-    return select(Tag.released_articles - later_hours - this_hour).where(
-        Tag.name == bindparam("tag")
-    )
+    visible = tag_visible_articles(now_parameter(), first_hour_ahead_parameter())
+    return select(visible).where(Tag.name == bindparam("tag"))
 
 
 # --- writing: favorites ----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
     ForeignKey,
@@ -42,19 +43,20 @@ DESCRIPTION_MAX = 1000
 PublicationTime = Mapped[datetime | None] | ColumnElement[datetime | None]
 
 
-def _now() -> ColumnElement[datetime]:
-    # The clock is read when the statement executes, so a cached statement never goes stale.
+def now_parameter() -> BindParameter[datetime]:
+    """The time as a statement's parameter, read when the statement executes, so a cached
+    statement never goes stale."""
     return bindparam("now", callable_=utc_now, type_=UTCDateTime(), unique=True)
 
 
 def published_by_now(published_at: PublicationTime) -> ColumnElement[bool]:
     """Given a publication time that has come: visible to readers."""
-    return and_(published_at.is_not(None), published_at <= _now())
+    return and_(published_at.is_not(None), published_at <= now_parameter())
 
 
 def scheduled_after_now(published_at: PublicationTime) -> ColumnElement[bool]:
     """Given a publication time that has not come yet (NULLs, the drafts, never match)."""
-    return published_at > _now()
+    return published_at > now_parameter()
 
 
 class ArticleStatus(StrEnum):

@@ -21,7 +21,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from pressroom.db.base import Base
 from pressroom.db.dialects import insert_once
@@ -32,7 +31,6 @@ from pressroom.models import Article, Tag, TagScheduledHour, article_tags
 from pressroom.models.site import first_hour_ahead, first_hour_ahead_parameter
 
 TAGS = Base.metadata.tables[Tag.__tablename__]
-_IntColumn = ColumnElement[int] | InstrumentedAttribute[int]
 
 
 def _scheduled_per_tag() -> tuple[Subquery, Subquery]:
@@ -84,31 +82,37 @@ def counts_statement() -> Select[str, int]:
     )
 
 
-def _uses_of(tag_id: _IntColumn, released: _IntColumn) -> ColumnElement[int]:
-    """One tag's visible articles at the ``now`` and ``next_hour`` given: its released
-    count less its scheduled hours ahead and its links due within the current hour, each
-    an index range of that tag alone."""
-    now = bindparam("now", type_=UTCDateTime())
-    next_hour = bindparam("next_hour", type_=UTCDateTime())
+def visible_articles(
+    now: ColumnElement[datetime], next_hour: ColumnElement[datetime]
+) -> ColumnElement[int]:
+    """The visible articles of the tag of the statement's ``tags`` row, as of ``now`` and
+    the hour after it: its released count less its scheduled hours ahead and its links
+    due within the current hour, each an index range of that tag alone."""
     later_hours = (
+        # MariaDB sums integers into a DECIMAL: back to an integer, for an integer total.
         select(func.coalesce(cast(func.sum(TagScheduledHour.articles), Integer), 0))
-        .where(TagScheduledHour.tag_id == tag_id, TagScheduledHour.hour >= next_hour)
+        .where(TagScheduledHour.tag_id == Tag.id, TagScheduledHour.hour >= next_hour)
+        .correlate(Tag)
         .scalar_subquery()
     )
     this_hour = (
         select(func.count())
         .select_from(article_tags)
         .where(
-            article_tags.c.tag_id == tag_id,
+            article_tags.c.tag_id == Tag.id,
             article_tags.c.published_at > now,
             article_tags.c.published_at < next_hour,
         )
+        .correlate(Tag)
         .scalar_subquery()
     )
-    return released - later_hours - this_hour
+    return Tag.released_articles - later_hours - this_hour
 
 
-_USES = _uses_of(Tag.id, Tag.released_articles).label("uses")
+# The clock as values of the caller's: both statements below read the same moment.
+_USES = visible_articles(
+    bindparam("now", type_=UTCDateTime()), bindparam("next_hour", type_=UTCDateTime())
+).label("uses")
 # The tags released most, in the order of the index on (released count, id).
 _MOST_RELEASED = (
     select(Tag.id, Tag.name, Tag.released_articles, _USES)
