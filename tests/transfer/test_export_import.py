@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, event, insert, select
 from sqlalchemy.orm import Session
 
 from pressroom.articles.schemas import BODY_MAX, TAGS_MAX
@@ -361,6 +361,62 @@ def test_minimal_article_form(target: Side, tmp_path: Path) -> None:
     assert articles["my-own-slug"]["tagList"] == ["imported", "notes"]
     assert articles["later"]["publishedAt"] == "2999-01-01T00:00:00.000000Z"
     assert {line["name"] for line in lines if line["type"] == "tag"} == {"imported", "notes"}
+
+
+# What an import's statements write, in the order every web write takes their row locks
+# (``pressroom.articles.counters``): against any other order, an import and a web write on
+# the same tags could each hold a lock the other waits for.
+WRITERS_LOCK_ORDER = [
+    "UPDATE site_totals",
+    "INSERT INTO scheduled_hours",
+    "UPDATE tags",
+    "INSERT INTO tag_scheduled_hours",
+    "INSERT INTO article_tags",
+]
+
+
+def test_an_import_takes_its_locks_in_the_order_every_writer_does(
+    target: Side, tmp_path: Path
+) -> None:
+    with Session(target.engine) as session, session.begin():
+        make_user(session, username="ann", email="ann@example.org")
+        session.add(Tag(name="python"))
+    later = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    articles = [
+        {"title": "Now", "body": "b", "author": "ann", "tagList": ["python", "new"]},
+        {
+            "title": "Soon",
+            "body": "b",
+            "author": "ann",
+            "tagList": ["python"],
+            "publishedAt": later,
+        },
+    ]
+    path = write(tmp_path, b"".join(json.dumps(r).encode() + b"\n" for r in articles))
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    # On the class: the command builds its own engine.
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        code, report = target.import_file(path)
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+    assert code == 0, report
+    first_at = {
+        writes: next((at for at, sql in enumerate(statements) if sql.startswith(writes)), None)
+        for writes in WRITERS_LOCK_ORDER
+    }
+    assert None not in first_at.values(), first_at
+    assert sorted(WRITERS_LOCK_ORDER, key=first_at.__getitem__) == WRITERS_LOCK_ORDER, first_at
+    # Each is written once for the batch, not once per article or per tag.
+    for writes in WRITERS_LOCK_ORDER:
+        assert sum(sql.startswith(writes) for sql in statements) == 1, writes
+    with target.engine.connect() as connection:
+        assert wrong_counts(connection) == []
 
 
 def test_the_longest_article_imports_with_every_character_escaped(

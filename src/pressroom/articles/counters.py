@@ -20,8 +20,9 @@ two transactions holding that lock and both asking to update the row would deadl
 reschedule takes that shared lock on its tags through their new hours, and asks for no
 other lock on them.)
 
-Bulk work (seed, import, bulk publish) adds to them set-based (:func:`count_as_released`,
-:func:`count_scheduled`), or recounts them from the rows (``pressroom.articles.recounting``).
+Bulk work (import, bulk publish, deleting an account) moves them set-based
+(:func:`count_inserted`, :func:`count_as_released`, :func:`withdraw`), or recounts them
+from the rows (``pressroom.articles.recounting``).
 """
 
 from __future__ import annotations
@@ -255,12 +256,14 @@ async def move(session: AsyncSession, before: Release, after: Release) -> None:
         await session.execute(statement, rows)
 
 
-def count_scheduled(session: Session, releases: Iterable[Release]) -> None:
-    """Count articles just inserted into the hours still ahead, the site's and their tags'
-    (bulk work; the released counts are :func:`count_as_released`'s)."""
+def count_inserted(session: Session, releases: Iterable[Release]) -> None:
+    """Count articles just inserted (bulk work, such as an import): the site's released
+    total, its hours still ahead, their tags' released counts and the tags' hours.
+
+    One statement for each, whatever their number, in the order every writer locks them.
+    Call it before inserting their tag links (see the module's lock order)."""
     moves = Moves.between((NOTHING, release) for release in releases)
-    scheduled = Moves(hours=moves.hours, tag_hours=moves.tag_hours)
-    for statement, rows in scheduled.statements(session.get_bind().dialect.name):
+    for statement, rows in moves.statements(session.get_bind().dialect.name):
         session.execute(statement, rows)
 
 

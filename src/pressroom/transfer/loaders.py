@@ -181,30 +181,31 @@ class Loader:
                 tag_lists[slug] = record.tagList
         self.insert(_table(Article), rows)
         self.report.inserted("article", len(rows))
-        tags_of = self._link_tags(tag_lists, times) if tag_lists else {}
-        counters.count_scheduled(
+        tags_of = self._tag_ids(tag_lists) if tag_lists else {}
+        # The counters first, then the links that point at the tags: the order every
+        # writer locks them in (``pressroom.articles.counters``).
+        counters.count_inserted(
             self.session, (Release.of(at, tags_of.get(slug, ())) for slug, at in times.items())
         )
-        released = [str(row["slug"]) for row in rows if row["published_at"] is not None]
-        if released:
-            ids = list(self.articles.ids(released).values())
-            counters.count_as_released(self.session, select(Article.id).where(Article.id.in_(ids)))
+        if tags_of:
+            self._link_tags(tags_of, times)
 
-    def _link_tags(
-        self, tag_lists: dict[str, list[str]], published_at: dict[str, datetime | None]
-    ) -> dict[str, list[int]]:
-        """Tag the new articles; the tag ids of each, by slug."""
+    def _tag_ids(self, tag_lists: dict[str, list[str]]) -> dict[str, list[int]]:
+        """The tag ids of each new article, by slug; the tags it names first are created."""
         tag_ids, created = self.ensure_tags(name for names in tag_lists.values() for name in names)
         self.report.inserted("tag", len(created))  # named by an article, not by a tag record
-        article_ids = self.articles.ids(tag_lists)
-        tags_of = {slug: [tag_ids[name] for name in names] for slug, names in tag_lists.items()}
+        return {slug: [tag_ids[name] for name in names] for slug, names in tag_lists.items()}
+
+    def _link_tags(
+        self, tags_of: dict[str, list[int]], published_at: dict[str, datetime | None]
+    ) -> None:
+        article_ids = self.articles.ids(tags_of)
         links = [
             {"article_id": article_ids[slug], "tag_id": tag_id, "published_at": published_at[slug]}
             for slug, ids in tags_of.items()
             for tag_id in ids
         ]
         self.insert(article_tags, links)
-        return tags_of
 
     def comments_batch(self, batch: Sequence[tuple[int, CommentRecord]]) -> None:
         articles = self.articles.ids(record.article for _, record in batch)
