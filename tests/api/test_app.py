@@ -19,6 +19,7 @@ from pressroom.db.urls import Backend
 from pressroom.kit import heap
 from pressroom.users.security import MissingSecret
 from tests.databases import ScratchDatabase
+from tests.served import served
 
 
 async def test_openapi_describes_the_api_and_the_token_scheme(client: httpx.AsyncClient) -> None:
@@ -155,3 +156,12 @@ def test_serve_migrates_sqlite_and_refuses_a_server_database_behind_head(
         with engine.connect() as connection:
             assert migrate.current_revision(connection) == migrate.head_revision(config)
         engine.dispose()
+
+
+def test_a_served_answer_does_not_name_the_server_software(tmp_path: Path) -> None:
+    with served(tmp_path) as base:
+        answer = httpx.get(f"{base}/api/tags")
+
+    assert answer.status_code == 200
+    assert "server" not in answer.headers
+    assert "date" in answer.headers  # which HTTP asks of every origin server

@@ -33,4 +33,6 @@ def serve(
         proxy_headers=True,
         forwarded_allow_ips=trusted_proxies,
         access_log=False,
+        # "Server: uvicorn" tells a scanner which software (and which of its flaws) to try.
+        server_header=False,
     )
