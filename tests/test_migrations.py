@@ -26,6 +26,7 @@ from sqlalchemy import (
     table,
     text,
 )
+from sqlalchemy.schema import CreateTable
 from typer.testing import CliRunner
 
 from pressroom.cli import app as cli
@@ -208,6 +209,37 @@ def test_postgresql_keeps_search_vectors_in_their_rows(fresh_database: ScratchDa
         migrate.downgrade(config, "0006")
         with engine.connect() as connection:
             assert connection.scalar(storage_of_the_vector) == "x"  # EXTENDED, the default
+    finally:
+        migrate.upgrade(config)
+        engine.dispose()
+
+
+def test_postgresql_sums_a_tags_hours_from_their_key_alone(
+    fresh_database: ScratchDatabase,
+) -> None:
+    if fresh_database.backend is not Backend.POSTGRESQL:
+        pytest.skip("INCLUDE is PostgreSQL's")
+    config = migrate.alembic_config(fresh_database.url)
+    # The key's index columns past its own (indkey counts from 0, past indnkeyatts - 1):
+    # what it carries besides the key.
+    carried = text(
+        "SELECT a.attname FROM pg_index i"
+        " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+        " WHERE i.indexrelid = 'pk_tag_scheduled_hours'::regclass"
+        " AND array_position(i.indkey::int2[], a.attnum) >= i.indnkeyatts"
+    )
+    engine = create_engine(fresh_database.url)
+    try:
+        migrate.upgrade(config)
+        with engine.connect() as connection:
+            assert connection.scalars(carried).all() == ["articles"]
+        migrate.downgrade(config, "0014")
+        with engine.connect() as connection:
+            assert connection.scalars(carried).all() == []
+        # The models say the same, for the schema tests build from them.
+        table = Base.metadata.tables["tag_scheduled_hours"]
+        ddl = str(CreateTable(table).compile(dialect=engine.dialect))
+        assert "PRIMARY KEY (tag_id, hour) INCLUDE (articles)" in ddl
     finally:
         migrate.upgrade(config)
         engine.dispose()

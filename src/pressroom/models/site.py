@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     Connection,
     ForeignKey,
+    PrimaryKeyConstraint,
     Table,
     bindparam,
     event,
@@ -76,10 +77,17 @@ class TagScheduledHour(Base):
     Kept by the same writes, in the same transactions; rows of hours gone by are never
     read again, and ``recount`` drops them. Tags are never deleted; were one, its hours
     would go with it.
+
+    Readers add up a tag's hours ahead from its primary key alone: on PostgreSQL the key's
+    index carries ``articles`` too (``INCLUDE``), so the sum reads no table rows; MariaDB
+    keeps the rows in the key's order anyway.
     """
 
     __tablename__ = "tag_scheduled_hours"
-    __table_args__ = MYSQL_TABLE_OPTIONS
+    __table_args__ = (
+        PrimaryKeyConstraint("tag_id", "hour", postgresql_include=["articles"]),
+        MYSQL_TABLE_OPTIONS,
+    )
 
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
     hour: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
