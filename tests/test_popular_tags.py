@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pressroom.db.rows import read_in
 from pressroom.kit.clock import utc_now
 from pressroom.models import Article, Tag, TagScheduledHour, User, article_tags
 from pressroom.models.site import first_hour_ahead
@@ -115,10 +116,14 @@ async def test_the_top_is_the_first_of_the_full_list(
     expected = sorted((tag for tag in tags if tag.uses > 0), key=lambda t: (-t.uses, t.name))
     assert len({tag.uses for tag in expected}) < len(expected)  # ties to break by name
     names = [tag.name for tag in expected]
-    assert await repository.list_counts(async_session) == [(t.name, t.uses) for t in expected]
-    assert await repository.list_popular(async_session) == names
+    assert await read_in(async_session, repository.list_counts) == [
+        (t.name, t.uses) for t in expected
+    ]
+    assert await read_in(async_session, repository.list_popular) == names
     for places in range(1, TAGS + 2):
-        assert await repository.list_popular(async_session, places) == names[:places], places
+        assert await read_in(async_session, repository.list_popular, places) == names[:places], (
+            places
+        )
 
 
 async def test_a_tag_released_most_but_mostly_scheduled_is_not_on_top(
@@ -130,10 +135,10 @@ async def test_a_tag_released_most_but_mostly_scheduled_is_not_on_top(
         TagCounts("unseen", 50, [50], 0),  # nothing visible yet
     ]
     await _store(async_session, tags, await _soon())
-    assert await repository.list_popular(async_session, 1) == ["t2"]
-    assert await repository.list_popular(async_session, 3) == ["t2", "t1", "t0"]
-    assert await repository.list_popular(async_session, 5) == ["t2", "t1", "t0", "ahead"]
+    assert await read_in(async_session, repository.list_popular, 1) == ["t2"]
+    assert await read_in(async_session, repository.list_popular, 3) == ["t2", "t1", "t0"]
+    assert await read_in(async_session, repository.list_popular, 5) == ["t2", "t1", "t0", "ahead"]
 
 
 async def test_no_tags_no_top(async_session: AsyncSession) -> None:
-    assert await repository.list_popular(async_session, 20) == []
+    assert await read_in(async_session, repository.list_popular, 20) == []

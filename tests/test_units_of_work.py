@@ -13,14 +13,15 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI, HTTPException, Request
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Connection, Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pressroom.app import create_app
 from pressroom.db import migrate
 from pressroom.db.deps import DbSession
 from pressroom.db.engine import create_async_db_engine, create_sync_engine
+from pressroom.db.rows import read_in
 from pressroom.db.session import (
     RequestSessions,
     async_transaction,
@@ -145,13 +146,12 @@ async def test_async_transaction_rolls_back_on_error(
     assert _counts(clean) == (1, 0, 0)
 
 
-async def _driver_in_transaction(connection: AsyncConnection) -> dict[str, bool]:
+def _driver_in_transaction(connection: Connection) -> dict[str, bool]:
     """Whether the driver holds a transaction open after a first statement."""
-    await connection.execute(select(1))
+    connection.execute(select(1))
     if connection.dialect.name in ("mysql", "mariadb"):
-        return {"transaction": bool(await connection.scalar(text("SELECT @@in_transaction")))}
-    raw = await connection.get_raw_connection()
-    driver: Any = raw.driver_connection
+        return {"transaction": bool(connection.scalar(text("SELECT @@in_transaction")))}
+    driver: Any = connection.connection.driver_connection
     # asyncpg's connection, or aiosqlite's wrapper around sqlite3's.
     open_now = (
         driver.is_in_transaction()
@@ -162,12 +162,11 @@ async def _driver_in_transaction(connection: AsyncConnection) -> dict[str, bool]
 
 
 async def _in_transaction(session: DbSession) -> dict[str, bool]:
-    return await _driver_in_transaction(await session.connection())
+    return await read_in(session, _driver_in_transaction)
 
 
 async def _public_read_in_transaction(request: Request) -> dict[str, bool]:
-    async with reading(request) as reader:
-        return await _driver_in_transaction(reader.connection)
+    return await reading(request, lambda reader: _driver_in_transaction(reader.connection))
 
 
 def _app(engine: AsyncEngine) -> FastAPI:

@@ -9,11 +9,12 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from sqlalchemy import text
 
 from pressroom.app import create_app
 from pressroom.db.deps import DbSession
+from pressroom.users.deps import reading
 from tests.api.conftest import TEST_SECRET
 from tests.conftest import settings_for
 from tests.databases import ScratchDatabase
@@ -79,3 +80,31 @@ async def test_a_slow_request_is_stopped_by_the_app(database: ScratchDatabase) -
         assert response.headers["retry-after"] == "7"
         assert response.json() == {"errors": {"request": ["took longer than 0.3 seconds"]}}
         assert (await client.get("/api/tags")).status_code == 200
+
+
+async def test_a_public_read_cut_short_gives_its_connection_back(
+    database: ScratchDatabase,
+) -> None:
+    if database.backend.value not in _SLEEP:
+        pytest.skip("SQLite has no statement that waits")
+    settings = settings_for(
+        database, jwt_secret=TEST_SECRET, statement_timeout_ms=0, request_timeout_seconds=0.3
+    )
+    app = create_app(settings)
+    sleep = text(_SLEEP[database.backend.value])
+
+    @app.get("/slow-read")
+    async def slow(request: Request) -> dict[str, str]:
+        await reading(request, lambda reader: reader.connection.execute(sleep))
+        return {"status": "finished"}
+
+    async for client in _served(app):
+        pool = app.state.sessions.read_engine.sync_engine.pool
+        # More cut reads than the pool holds: a connection kept by any would run it dry.
+        for _ in range(settings.pool_size + 2):
+            response = await client.get("/slow-read")
+            assert response.status_code == 503
+            assert response.json() == {"errors": {"request": ["took longer than 0.3 seconds"]}}
+            assert pool.checkedout() == 0
+        assert (await client.get("/api/tags")).status_code == 200
+        assert (await client.get("/api/articles")).status_code == 200

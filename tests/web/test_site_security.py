@@ -178,7 +178,7 @@ async def test_pages_are_not_cached_by_shared_caches_nor_kept_once_signed_in(
 async def test_an_unexpected_failure_is_a_friendly_500_page(
     site: FastAPI, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(*args: object) -> list[str]:
+    def broken(*args: object) -> list[str]:
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(reading.tags, "list_popular", broken)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response, status
 
 from pressroom.api import API_PREFIX
@@ -22,7 +24,8 @@ from pressroom.articles.schemas import (
     UpdateArticleRequest,
 )
 from pressroom.db.deps import DbSession
-from pressroom.users.deps import CurrentUser, reading
+from pressroom.db.rows import read_in
+from pressroom.users.deps import CurrentUser, Reading, reading
 
 router = APIRouter(prefix=API_PREFIX, tags=["articles"])
 
@@ -47,15 +50,17 @@ async def list_articles(request: Request) -> Response:
     criteria = ArticleFilter(
         tag=asked.tag, author=asked.author, favorited_by=asked.favorited, query=query or None
     )
-    async with reading(request) as reader:
-        page = await reads.list_articles(
+    page = await reading(
+        request,
+        lambda reader: reads.list_articles(
             reader.connection,
             criteria,
             reader.viewer_id,
             limit=asked.limit,
             offset=asked.offset,
             cursor=asked.cursor,
-        )
+        ),
+    )
     return json_body(page)
 
 
@@ -68,18 +73,19 @@ async def list_articles(request: Request) -> Response:
 async def feed(request: Request) -> Response:
     """Articles by the authors the signed-in user follows, newest first."""
     asked = _FEED_QUERY.read(request)
-    async with reading(request) as reader:
+
+    def followed_authors_articles(reader: Reading) -> dict[str, Any]:
         viewer_id = reader.signed_in()
-        criteria = ArticleFilter(feed_of=viewer_id)
-        page = await reads.list_articles(
+        return reads.list_articles(
             reader.connection,
-            criteria,
+            ArticleFilter(feed_of=viewer_id),
             viewer_id,
             limit=asked.limit,
             offset=asked.offset,
             cursor=asked.cursor,
         )
-    return json_body(page)
+
+    return json_body(await reading(request, followed_authors_articles))
 
 
 @router.post(
@@ -104,9 +110,10 @@ async def create_article(
 )
 async def get_article(slug: TextInPath, request: Request) -> Response:
     """One article, with its body."""
-    async with reading(request) as reader:
-        article = await reads.get_article(reader.connection, slug, reader.viewer_id)
-    return json_body({"article": article})
+    row = await reading(
+        request, lambda reader: reads.visible_row(reader.connection, slug, reader.viewer_id)
+    )
+    return json_body({"article": await reads.in_full(row)})
 
 
 @router.put(
@@ -174,13 +181,13 @@ async def unpublish(slug: TextInPath, session: DbSession, viewer: CurrentUser) -
 async def my_articles(request: Request, session: DbSession, viewer: CurrentUser) -> Response:
     """The signed-in author's own articles: drafts, scheduled and published."""
     asked = _OWN_ARTICLES_QUERY.read(request)
-    return json_body(
-        await reads.list_own(
-            session,
-            viewer,
-            asked.status,
-            limit=asked.limit,
-            offset=asked.offset,
-            cursor=asked.cursor,
-        )
+    own = await read_in(
+        session,
+        reads.list_own,
+        viewer.id,
+        asked.status,
+        limit=asked.limit,
+        offset=asked.offset,
+        cursor=asked.cursor,
     )
+    return json_body(own)

@@ -32,7 +32,6 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from pressroom.articles import counters, search
@@ -344,20 +343,20 @@ def _window(
     return values
 
 
-async def _read(
+def _read(
     reads: Reads, page: Select[Any], count: Select[Any], values: dict[str, Any], limit: int
 ) -> Page:
     """One statement; a second only for a page past the end, which has no row to carry the
     total."""
-    rows = (await read_rows(reads, page, values)).all()
-    total = rows[0].total if rows else ((await read_rows(reads, count, values)).scalar() or 0)
+    rows = (read_rows(reads, page, values)).all()
+    total = rows[0].total if rows else ((read_rows(reads, count, values)).scalar() or 0)
     if len(rows) <= limit:
         return Page(rows, total, None)
     last = rows[limit - 1]
     return Page(rows[:limit], total, Position(last.sort_key, last.id))
 
 
-async def list_page(
+def list_page(
     reads: Reads,
     criteria: ArticleFilter,
     *,
@@ -379,7 +378,7 @@ async def list_page(
         after_cursor=after is not None,
         searchable=criteria.query is None or wanted is not None,
     )
-    return await _read(reads, page_statement(shape), count_statement(shape), values, limit)
+    return _read(reads, page_statement(shape), count_statement(shape), values, limit)
 
 
 def _status_condition(status: ArticleStatus) -> ColumnElement[bool]:
@@ -406,8 +405,8 @@ def own_statements(
     return _with_total(_page_of(statement, Article.created_at, shape), count), count
 
 
-async def list_own_page(
-    session: AsyncSession,
+def list_own_page(
+    reads: Reads,
     author_id: int,
     status: ArticleStatus | None,
     *,
@@ -416,7 +415,7 @@ async def list_own_page(
     after: Position | None = None,
 ) -> Page:
     page, count = own_statements(status, after is not None)
-    return await _read(session, page, count, _window(limit, offset, after, author_id), limit)
+    return _read(reads, page, count, _window(limit, offset, after, author_id), limit)
 
 
 @lru_cache(maxsize=4)
@@ -431,7 +430,7 @@ def article_statement(by_slug: bool, signed_in: bool) -> Select[Any]:
     )
 
 
-async def article_row(
+def article_row(
     reads: Reads,
     *,
     slug: str | None = None,
@@ -443,5 +442,5 @@ async def article_row(
     if viewer_id is not None:
         values["viewer_id"] = viewer_id
     statement = article_statement(slug is not None, viewer_id is not None)
-    row: Row[Any] | None = (await read_rows(reads, statement, values)).one_or_none()
+    row: Row[Any] | None = (read_rows(reads, statement, values)).one_or_none()
     return row

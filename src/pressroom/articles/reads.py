@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pressroom.articles import listing, repository
 from pressroom.articles.listing import ArticleFilter
 from pressroom.articles.rendering import reading_time_minutes, render_markdown_async
-from pressroom.db.rows import Reads
+from pressroom.db.rows import Reads, read_in
 from pressroom.errors import Invalid, NotFound
 from pressroom.kit.clock import utc_now
 from pressroom.kit.pagination import InvalidCursor, Position, decode_cursor, encode_cursor
@@ -46,9 +46,10 @@ class Rendered:
         return cls(body, await render_markdown_async(body))
 
 
-async def _in_full(row: Row[Any], rendered: Rendered | None = None) -> ArticleJSON:
-    """An article row with its Markdown body and that body as safe HTML (``ArticleOut``),
-    rendered now unless ``rendered`` holds that very body."""
+async def in_full(row: Row[Any], rendered: Rendered | None = None) -> ArticleJSON:
+    """An article row (:func:`listing.article_row`'s) with its Markdown body and that body
+    as safe HTML (``ArticleOut``), rendered now unless ``rendered`` holds that very body.
+    Rendering needs no database: it comes after the read, its connection back in the pool."""
     article = _summary_of(row)
     body = row[listing.BODY]
     article["body"] = body
@@ -66,12 +67,11 @@ async def present(
     rendered: Rendered | None = None,
 ) -> ArticleJSON:
     """The article as it now stands in this transaction, read back in one statement."""
-    row = await listing.article_row(
-        session, article_id=article_id, viewer_id=viewer.id if viewer else None
-    )
+    viewer_id = viewer.id if viewer else None
+    row = await read_in(session, listing.article_row, article_id=article_id, viewer_id=viewer_id)
     if row is None:
         raise NotFound("article", "not found")
-    return await _in_full(row, rendered)
+    return await in_full(row, rendered)
 
 
 def _position(cursor: str | None, *, ranked: bool = False) -> Position | None:
@@ -137,7 +137,7 @@ def _listing(page: listing.Page) -> dict[str, Any]:
     }
 
 
-async def list_articles(
+def list_articles(
     reads: Reads,
     criteria: ArticleFilter,
     viewer_id: int | None,
@@ -148,7 +148,7 @@ async def list_articles(
 ) -> dict[str, Any]:
     """A page of visible articles, by offset or after a cursor from the previous page."""
     after = _position(cursor, ranked=criteria.ranked)
-    page = await listing.list_page(
+    page = listing.list_page(
         reads, criteria, viewer_id=viewer_id, limit=limit, offset=offset, after=after
     )
     return _listing(page)
@@ -172,25 +172,27 @@ async def visible_article(
     return found
 
 
-async def get_article(reads: Reads, slug: str, viewer_id: int | None) -> ArticleJSON:
-    row = await listing.article_row(reads, slug=slug, viewer_id=viewer_id)
+def visible_row(reads: Reads, slug: str, viewer_id: int | None) -> Row[Any]:
+    """An article's row (see :func:`in_full`), by slug, if the viewer may see it; else
+    NotFound."""
+    row = listing.article_row(reads, slug=slug, viewer_id=viewer_id)
     # By position, as in _summary_of.
     if row is None or not visible_to(row[listing.PUBLISHED_AT], row[listing.AUTHOR_ID], viewer_id):
         raise NotFound("article", "not found")
-    return await _in_full(row)
+    return row
 
 
-async def list_own(
-    session: AsyncSession,
-    viewer: User,
+def list_own(
+    reads: Reads,
+    author_id: int,
     status: ArticleStatus | None,
     *,
     limit: int,
     offset: int,
     cursor: str | None = None,
 ) -> dict[str, Any]:
-    """The signed-in author's articles in any state."""
-    page = await listing.list_own_page(
-        session, viewer.id, status, limit=limit, offset=offset, after=_position(cursor)
+    """An author's own articles in any state."""
+    page = listing.list_own_page(
+        reads, author_id, status, limit=limit, offset=offset, after=_position(cursor)
     )
     return _listing(page)

@@ -47,8 +47,10 @@ async def list_comments(slug: TextInPath, request: Request) -> Response:
     """An article's comments, oldest first: all of them, or a page with ``limit`` and
     ``offset``. ``commentsCount`` is the article's total either way."""
     window = _window(request)
-    async with reading(request) as reader:
-        page = await service.list_comments(reader.connection, slug, reader.viewer_id, window)
+    page = await reading(
+        request,
+        lambda reader: service.list_comments(reader.connection, slug, reader.viewer_id, window),
+    )
     return json_body({"comments": page.comments, "commentsCount": page.total})
 
 

@@ -100,7 +100,7 @@ def for_article_statement(signed_in: bool, paged: bool) -> Select[Any]:
     )
 
 
-async def list_for_article(
+def list_for_article(
     reads: Reads, slug: str, viewer_id: int | None, window: Window | None = None
 ) -> Sequence[Row[*tuple[Any, ...]]]:
     """One statement for any number of comments (see ``for_article_statement``)."""
@@ -110,7 +110,7 @@ async def list_for_article(
     if window is not None:
         values |= {"limit": window.limit, "offset": window.offset}
     statement = for_article_statement(viewer_id is not None, window is not None)
-    rows: Sequence[Row[*tuple[Any, ...]]] = (await read_rows(reads, statement, values)).all()
+    rows: Sequence[Row[*tuple[Any, ...]]] = (read_rows(reads, statement, values)).all()
     return rows
 
 

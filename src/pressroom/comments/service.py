@@ -38,12 +38,12 @@ class CommentPage:
     total: int  # the article's comments, on every page
 
 
-async def list_comments(
+def list_comments(
     reads: Reads, slug: str, viewer_id: int | None, window: Window | None = None
 ) -> CommentPage:
     """An article's comments (all, or the ``window`` of them), oldest first, in one
     statement for any number (the article's visibility and the total included)."""
-    rows = await repository.list_for_article(reads, slug, viewer_id, window)
+    rows = repository.list_for_article(reads, slug, viewer_id, window)
     if not rows:
         raise NotFound("article", "not found")
     article_author_id, article_published_at, total, first_comment_id = rows[0][:4]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated, Concatenate
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from pressroom.db.rows import Answer, Arguments, Reads
 from pressroom.db.session import RequestSessions
 
 # Methods that never change anything: their sessions skip the transaction round trips.
@@ -47,11 +48,16 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def read_connection(request: Request) -> AbstractAsyncContextManager[AsyncConnection]:
-    """A read's connection, for the public reads (``pressroom.users.deps.reading``): in
-    autocommit on the read engine, for Core statements, with no session around it."""
+async def on_read_connection(
+    request: Request,
+    read: Callable[Concatenate[Reads, Arguments], Answer],
+    *args: Arguments.args,
+    **kwargs: Arguments.kwargs,
+) -> Answer:
+    """``read`` on a read's connection, for the public reads (``pressroom.users.deps.reading``):
+    in autocommit on the read engine, for Core statements, with no session around it."""
     sessions: RequestSessions = request.app.state.sessions
-    return sessions.read_connection()
+    return await sessions.on_read_connection(read, *args, **kwargs)
 
 
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:

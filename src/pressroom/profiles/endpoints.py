@@ -32,8 +32,9 @@ _AUTHORS_QUERY = QueryString(AuthorsQuery)
 )
 async def get_profile(username: TextInPath, request: Request) -> Response:
     """A user's public profile."""
-    async with reading(request) as reader:
-        profile = await service.get_profile(reader.connection, username, reader.viewer_id)
+    profile = await reading(
+        request, lambda reader: service.get_profile(reader.connection, username, reader.viewer_id)
+    )
     return json_body({"profile": profile.model_dump()})
 
 
@@ -64,8 +65,9 @@ async def unfollow(
 async def get_stats(username: TextInPath, request: Request) -> ProfileStatsResponse:
     """An author's statistics; anyone may read them. Draft and scheduled counts are null
     for everyone but the author."""
-    async with reading(request) as reader:
-        stats = await service.get_stats(reader.connection, username, reader.viewer_id)
+    stats = await reading(
+        request, lambda reader: service.get_stats(reader.connection, username, reader.viewer_id)
+    )
     return ProfileStatsResponse(stats=stats)
 
 
@@ -83,12 +85,14 @@ async def list_authors(request: Request) -> AuthorsResponse:
     `minArticles=0`.
     """
     asked = _AUTHORS_QUERY.read(request)
-    async with reading(request) as reader:
-        return await service.list_authors(
+    return await reading(
+        request,
+        lambda reader: service.list_authors(
             reader.connection,
             reader.viewer_id,
             min_articles=asked.minArticles,
             order_by=asked.orderBy,
             limit=asked.limit,
             offset=asked.offset,
-        )
+        ),
+    )

@@ -30,7 +30,7 @@ from pressroom.db.rows import Reads, read_rows
 from pressroom.models import Article, Comment, User, favorites, follows
 
 
-async def followed_among(
+def followed_among(
     reads: Reads, follower_id: int | None, candidate_ids: Collection[int]
 ) -> set[int]:
     """Which of ``candidate_ids`` the follower follows: one statement for a whole page."""
@@ -39,7 +39,7 @@ async def followed_among(
     statement = select(follows.c.followee_id).where(
         follows.c.follower_id == follower_id, follows.c.followee_id.in_(set(candidate_ids))
     )
-    return set((await read_rows(reads, statement)).scalars())
+    return set((read_rows(reads, statement)).scalars())
 
 
 @lru_cache(maxsize=2)
@@ -59,13 +59,13 @@ def profile_statement(signed_in: bool) -> Select[str, str | None, str | None, bo
 ProfileRow = Row[str, str | None, str | None, bool]
 
 
-async def profile_row(reads: Reads, username: str, viewer_id: int | None) -> ProfileRow | None:
+def profile_row(reads: Reads, username: str, viewer_id: int | None) -> ProfileRow | None:
     """The row :func:`profile_statement` reads, in one statement; None if there is none."""
     values: dict[str, Any] = {"username": username}
     if viewer_id is not None:
         values["viewer_id"] = viewer_id
     statement = profile_statement(viewer_id is not None)
-    return (await read_rows(reads, statement, values)).one_or_none()
+    return (read_rows(reads, statement, values)).one_or_none()
 
 
 async def follow(session: AsyncSession, follower_id: int, followee_id: int) -> None:
@@ -140,9 +140,9 @@ def stats_statement(
     ).where(mine)
 
 
-async def author_stats(reads: Reads, author_id: int) -> AuthorStats:
+def author_stats(reads: Reads, author_id: int) -> AuthorStats:
     """The author's statistics in one statement."""
-    row = (await read_rows(reads, stats_statement(author_id))).one()
+    row = (read_rows(reads, stats_statement(author_id))).one()
     return AuthorStats(*row)
 
 
@@ -228,11 +228,11 @@ def ranked_count_statement(min_articles: int) -> Select[int]:
     return select(func.count()).select_from(qualifying)
 
 
-async def rank_authors(
+def rank_authors(
     reads: Reads, min_articles: int, order_by: AuthorOrder, *, limit: int, offset: int
 ) -> AuthorsPage:
     """A page of ranked authors and their total: two statements for any page size."""
     statement = ranking_statement(min_articles, order_by, limit=limit, offset=offset)
-    authors = [RankedAuthor(*row) for row in await read_rows(reads, statement)]
-    total = (await read_rows(reads, ranked_count_statement(min_articles))).scalar() or 0
+    authors = [RankedAuthor(*row) for row in read_rows(reads, statement)]
+    total = (read_rows(reads, ranked_count_statement(min_articles))).scalar() or 0
     return AuthorsPage(authors, total)

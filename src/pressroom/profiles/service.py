@@ -21,9 +21,9 @@ async def _user(session: AsyncSession, username: str) -> User:
     return user
 
 
-async def get_profile(reads: Reads, username: str, viewer_id: int | None) -> Profile:
+def get_profile(reads: Reads, username: str, viewer_id: int | None) -> Profile:
     """A profile, and whether the viewer follows it, in one statement."""
-    row = await repository.profile_row(reads, username, viewer_id)
+    row = repository.profile_row(reads, username, viewer_id)
     if row is None:
         raise NotFound("profile", "not found")
     username, bio, image, following = row  # by position: a name costs a lookup each
@@ -46,18 +46,18 @@ async def unfollow(session: AsyncSession, username: str, viewer: User) -> Profil
     return Profile.of(user, following=False)
 
 
-async def get_stats(reads: Reads, username: str, viewer_id: int | None) -> ProfileStats:
+def get_stats(reads: Reads, username: str, viewer_id: int | None) -> ProfileStats:
     """An author's statistics: two statements (the user, then every aggregate at once).
 
     Favorites and comments are counted on published articles only, whoever gave them.
     Draft and scheduled counts are the author's own business, like the articles: anyone
     else gets null.
     """
-    user = await users.id_and_username(reads, username)
+    user = users.id_and_username(reads, username)
     if user is None:
         raise NotFound("profile", "not found")
     user_id, username = user
-    stats = await repository.author_stats(reads, user_id)
+    stats = repository.author_stats(reads, user_id)
     first, last = stats.first_published_at, stats.last_published_at
     own = viewer_id == user_id
     return ProfileStats(
@@ -74,7 +74,7 @@ async def get_stats(reads: Reads, username: str, viewer_id: int | None) -> Profi
     )
 
 
-async def list_authors(
+def list_authors(
     reads: Reads,
     viewer_id: int | None,
     *,
@@ -87,10 +87,8 @@ async def list_authors(
 
     The page and its total, then whom the viewer follows among the whole page at once.
     """
-    page = await repository.rank_authors(reads, min_articles, order_by, limit=limit, offset=offset)
-    followed = await repository.followed_among(
-        reads, viewer_id, [author.id for author in page.authors]
-    )
+    page = repository.rank_authors(reads, min_articles, order_by, limit=limit, offset=offset)
+    followed = repository.followed_among(reads, viewer_id, [author.id for author in page.authors])
     return AuthorsResponse(
         authors=[
             AuthorProfile(

@@ -9,7 +9,7 @@ from pressroom.api import API_PREFIX
 from pressroom.api.errors import errors
 from pressroom.api.query import QueryModel, QueryString
 from pressroom.api.responses import json_body
-from pressroom.db.deps import read_connection
+from pressroom.db.deps import on_read_connection
 from pressroom.tags import repository
 
 router = APIRouter(prefix=API_PREFIX, tags=["tags"])
@@ -51,8 +51,7 @@ async def list_tags(request: Request) -> Response:
     With `withCounts=true`, each tag comes with the number of published articles using it.
     """
     with_counts = _TAGS_QUERY.read(request).withCounts
-    async with read_connection(request) as connection:  # as the other public reads do
-        if with_counts:
-            counts = await repository.list_counts(connection)
-            return json_body({"tags": [{"name": n, "count": count} for n, count in counts]})
-        return json_body({"tags": await repository.list_popular(connection)})
+    if with_counts:  # on a read's connection, as the other public reads
+        counts = await on_read_connection(request, repository.list_counts)
+        return json_body({"tags": [{"name": n, "count": count} for n, count in counts]})
+    return json_body({"tags": await on_read_connection(request, repository.list_popular)})

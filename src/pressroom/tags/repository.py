@@ -131,7 +131,7 @@ _RELEASED_AFTER = select(Tag.id, Tag.name, Tag.released_articles, _USES).where(
 )
 
 
-async def _most_used(reads: Reads, places: int) -> list[str]:
+def _most_used(reads: Reads, places: int) -> list[str]:
     """The ``places`` tags on the most visible articles, most used first, ties by name:
     the first of :func:`counts_statement`'s, without working out every tag's uses.
 
@@ -148,28 +148,28 @@ async def _most_used(reads: Reads, places: int) -> list[str]:
     # later than the tags below it could be too high.
     now = utc_now()
     clock = {"now": now, "next_hour": first_hour_ahead(now)}
-    most_released = (await read_rows(reads, _MOST_RELEASED, clock | {"places": places})).all()
+    most_released = (read_rows(reads, _MOST_RELEASED, clock | {"places": places})).all()
     floor, after_released, after_id = 1, 0, 0  # fewer tags than places: none after them
     if len(most_released) == places:
         floor = max(1, min(row.uses for row in most_released))
         after_released, after_id = most_released[-1].released_articles, most_released[-1].id
     after = {"floor": floor, "after_released": after_released, "after_id": after_id}
-    reaching = (await read_rows(reads, _RELEASED_AFTER, clock | after)).all()
+    reaching = (read_rows(reads, _RELEASED_AFTER, clock | after)).all()
     used = [row for row in [*most_released, *reaching] if row.uses > 0]
     used.sort(key=lambda row: (-row.uses, row.name))
     return [row.name for row in used[:places]]
 
 
-async def list_popular(reads: Reads, limit: int | None = None) -> list[str]:
+def list_popular(reads: Reads, limit: int | None = None) -> list[str]:
     """Names of tags on visible articles, most used first; the ``limit`` most used, if
     given."""
     if limit is None:
-        return [name for name, _ in await read_rows(reads, counts_statement())]
-    return await _most_used(reads, limit)
+        return [name for name, _ in read_rows(reads, counts_statement())]
+    return _most_used(reads, limit)
 
 
-async def list_counts(reads: Reads) -> list[tuple[str, int]]:
-    return [(name, uses) for name, uses in await read_rows(reads, counts_statement())]
+def list_counts(reads: Reads) -> list[tuple[str, int]]:
+    return [(name, uses) for name, uses in read_rows(reads, counts_statement())]
 
 
 async def _ids_by_name(session: AsyncSession, names: Collection[str]) -> dict[str, int]:

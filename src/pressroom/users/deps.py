@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from pressroom.db.deps import DbSession, read_connection
+from pressroom.db.deps import DbSession, on_read_connection
+from pressroom.db.rows import Answer, Reads
 from pressroom.errors import Unauthorized
 from pressroom.models import User
 from pressroom.users import repository
@@ -73,7 +73,7 @@ class Reading:
     """What a public read works with: a connection for its Core statements, and who reads
     (None: nobody signed in)."""
 
-    connection: AsyncConnection
+    connection: Reads
     viewer_id: int | None
 
     def signed_in(self) -> int:
@@ -83,39 +83,44 @@ class Reading:
         return self.viewer_id
 
 
-async def _reader_id(token: str, tokens: TokenIssuer, connection: AsyncConnection) -> int:
+def _reader_id(claims: TokenClaims, tokens: TokenIssuer, connection: Reads) -> int:
     """The id of the user the token names, checked as :func:`user_for_token` checks it."""
-    claims = tokens.read(token)
-    if claims is not None:
-        holder = await repository.token_check_of(connection, claims.user_id, claims.token_id)
-        if holder is not None:
-            password_hash, generation, revoked = holder
-            if tokens.accepts(claims, password_hash, generation, revoked=revoked):
-                return claims.user_id
+    holder = repository.token_check_of(connection, claims.user_id, claims.token_id)
+    if holder is not None:
+        password_hash, generation, revoked = holder
+        if tokens.accepts(claims, password_hash, generation, revoked=revoked):
+            return claims.user_id
     raise Unauthorized("token", "is invalid")
 
 
-@asynccontextmanager
-async def reading(request: Request) -> AsyncIterator[Reading]:
-    """A public read's connection and its reader, signed in or not; a bad token is a 401.
+async def reading(request: Request, read: Callable[[Reading], Answer]) -> Answer:
+    """``read`` on a public read's connection, with its reader, signed in or not; a bad
+    token is a 401.
 
     Nothing here loads or changes ORM objects, so there is no session: a session's own
     bookkeeping around the connection (its transaction object, its identity map, closing
-    it) was about 12% of the instructions of an anonymous read.
+    it) was about 12% of the instructions of an anonymous read. The reader is checked and
+    ``read`` runs in one greenlet, with the connection's checkout and close
+    (:meth:`~pressroom.db.session.RequestSessions.on_read_connection`); the connection is
+    back in the pool before the reply is serialized.
 
-    The public reads, which every client makes on every page, open this themselves
-    (``async with reading(request) as reader``) rather than take it as a dependency:
-    FastAPI enters a dependency that yields in an exit stack of its own, with a
-    cancellation scope shielding its exit, and that bookkeeping cost a typical read
-    several percent of its instructions. The connection goes back to the pool when the
-    block ends, before the reply is serialized. These routes document their security
+    The public reads, which every client makes on every page, call this themselves rather
+    than take a dependency: FastAPI enters a dependency that yields in an exit stack of its
+    own, with a cancellation scope shielding its exit, and that bookkeeping cost a typical
+    read several percent of its instructions. These routes document their security
     themselves (``SIGNED_IN_OR_NOT``, ``SIGNED_IN``).
     """
-    async with read_connection(request) as connection:
-        token = _token_from(request.headers.get("authorization"))
-        tokens: TokenIssuer = request.app.state.tokens
-        viewer_id = None if token is None else await _reader_id(token, tokens, connection)
-        yield Reading(connection, viewer_id)
+    token = _token_from(request.headers.get("authorization"))
+    tokens: TokenIssuer = request.app.state.tokens
+    claims = None if token is None else tokens.read(token)
+    if token is not None and claims is None:  # refused before a connection is taken
+        raise Unauthorized("token", "is invalid")
+
+    def as_the_reader(connection: Reads) -> Answer:
+        viewer_id = None if claims is None else _reader_id(claims, tokens, connection)
+        return read(Reading(connection, viewer_id))
+
+    return await on_read_connection(request, as_the_reader)
 
 
 async def current_user(

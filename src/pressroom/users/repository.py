@@ -48,12 +48,10 @@ _ID_BY_USERNAME = select(User.id, User.username).where(
 )
 
 
-async def token_check_of(
-    reads: Reads, user_id: int, token_id: str | None
-) -> Row[str, int, bool] | None:
+def token_check_of(reads: Reads, user_id: int, token_id: str | None) -> Row[str, int, bool] | None:
     """The user's password hash and token generation, and whether the token with this id
     was signed out with, to check a token against; None if there is no such user."""
-    found = await read_rows(reads, _TOKEN_CHECK_BY_ID, {"user_id": user_id, "token_id": token_id})
+    found = read_rows(reads, _TOKEN_CHECK_BY_ID, {"user_id": user_id, "token_id": token_id})
     return found.one_or_none()
 
 
@@ -67,9 +65,9 @@ async def revoke_token(session: AsyncSession, token_id: str, expires_at: datetim
     await session.execute(revoke, {"token_id": token_id, "expires_at": expires_at})
 
 
-async def id_and_username(reads: Reads, username: str) -> Row[int, str] | None:
+def id_and_username(reads: Reads, username: str) -> Row[int, str] | None:
     """The user's id and username as stored, by username; None if there is none."""
-    return (await read_rows(reads, _ID_BY_USERNAME, {"username": username})).one_or_none()
+    return (read_rows(reads, _ID_BY_USERNAME, {"username": username})).one_or_none()
 
 
 async def get_by_email(session: AsyncSession, email: str) -> User | None:

@@ -14,6 +14,7 @@ from pressroom.articles.listing import ArticleFilter
 from pressroom.comments import service as comments
 from pressroom.comments.repository import Window
 from pressroom.db.deps import DbSession
+from pressroom.db.rows import read_in
 from pressroom.errors import NotFound
 from pressroom.models import User
 from pressroom.profiles import service as profiles
@@ -52,8 +53,13 @@ def _id(viewer: User | None) -> int | None:
 async def _articles(
     session: DbSession, criteria: ArticleFilter, viewer: User | None, page: int
 ) -> dict[str, Any]:
-    listing = await articles.list_articles(
-        session, criteria, _id(viewer), limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    listing = await read_in(
+        session,
+        articles.list_articles,
+        criteria,
+        _id(viewer),
+        limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
     )
     return {"articles": listing["articles"], **pages(listing["articlesCount"], page)}
 
@@ -71,7 +77,7 @@ async def home(
         {
             **await _articles(session, criteria, viewer, page),
             "feed": "following" if following else "global",
-            "popular_tags": await tags.list_popular(session, POPULAR_TAGS),
+            "popular_tags": await read_in(session, tags.list_popular, POPULAR_TAGS),
         },
     )
 
@@ -95,9 +101,9 @@ async def article_page(
 ) -> HTMLResponse:
     """The article page and a page of its comments, with the comment form as posted when it
     was refused."""
-    shown = await articles.get_article(session, slug, _id(viewer))
+    shown = await articles.in_full(await read_in(session, articles.visible_row, slug, _id(viewer)))
     window = Window(COMMENTS_PER_PAGE, (page - 1) * COMMENTS_PER_PAGE)
-    found = await comments.list_comments(session, slug, _id(viewer), window)
+    found = await read_in(session, comments.list_comments, slug, _id(viewer), window)
     return render(
         request,
         "article.html",
@@ -135,8 +141,8 @@ async def author_page(
     page: PageNumber = 1,
 ) -> HTMLResponse:
     """An author: their profile, statistics, and their articles or their favorites."""
-    profile = await profiles.get_profile(session, username, _id(viewer))
-    stats = await profiles.get_stats(session, username, _id(viewer))
+    profile = await read_in(session, profiles.get_profile, username, _id(viewer))
+    stats = await read_in(session, profiles.get_stats, username, _id(viewer))
     favorites = tab == "favorites"
     criteria = ArticleFilter(favorited_by=username) if favorites else ArticleFilter(author=username)
     return render(

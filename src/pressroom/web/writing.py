@@ -18,6 +18,7 @@ from pressroom.comments import service as comments
 from pressroom.comments.repository import Window
 from pressroom.comments.schemas import NewComment
 from pressroom.db.deps import DbSession
+from pressroom.db.rows import read_in
 from pressroom.errors import Conflict, Invalid
 from pressroom.kit.paths import article_path, author_path
 from pressroom.models.articles import ArticleStatus
@@ -208,10 +209,10 @@ async def dashboard(
     page: PageNumber = 1,
 ) -> HTMLResponse:
     """The author's own articles in every state, and how they are doing."""
-    own = await reads.list_own(
-        session, viewer, status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
+    own = await read_in(
+        session, reads.list_own, viewer.id, status, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
     )
-    stats = await profiles.get_stats(session, viewer.username, viewer.id)
+    stats = await read_in(session, profiles.get_stats, viewer.username, viewer.id)
     return render(
         request,
         "dashboard.html",
@@ -235,7 +236,7 @@ async def add_comment(
         return await article_page(request, session, viewer, slug, shown, status_code=422)
     comment = await comments.add_comment(session, slug, form.model.body, viewer)
     # The newest comment is on the last page of them.
-    found = await comments.list_comments(session, slug, viewer.id, Window(1, 0))
+    found = await read_in(session, comments.list_comments, slug, viewer.id, Window(1, 0))
     last = last_page(found.total, COMMENTS_PER_PAGE)
     on_page = f"?page={last}" if last > 1 else ""
     return see_other(f"{article_path(slug)}{on_page}#comment-{comment.id}")
