@@ -59,10 +59,11 @@ class RequestSessions:
         """``read`` on a read's connection, in autocommit on the read engine (Core
         statements only); with no read engine, on a read session's connection.
 
-        The connection is checked out (pinged), used and closed in one greenlet, as the
-        sync engine under the async one does it: ``AsyncConnection`` takes a greenlet for
-        each step (connect, each statement, close) and a task to shield its close, which
-        cost a one-statement read a fifth of its CPU (``bench/http/layers.py``). A
+        The connection is checked out (pinged), used and closed in one greenlet, through
+        ``greenlet_spawn``, the bridge SQLAlchemy's asyncio extension itself is built on:
+        ``AsyncConnection`` takes a greenlet for each step (connect, each statement,
+        close) and a task to shield its close, which cost a one-statement read a fifth of
+        its CPU (``bench/http/layers.py``). A
         cancelled request closes the connection in the same greenlet on its way out,
         before the cancellation reaches the endpoint: a statement cut short invalidates
         its connection, and the pool opens a new one in its place.
