@@ -348,8 +348,8 @@ def _read(
 ) -> Page:
     """One statement; a second only for a page past the end, which has no row to carry the
     total."""
-    rows = (read_rows(reads, page, values)).all()
-    total = rows[0].total if rows else ((read_rows(reads, count, values)).scalar() or 0)
+    rows = read_rows(reads, page, values).all()
+    total = rows[0].total if rows else (read_rows(reads, count, values).scalar() or 0)
     if len(rows) <= limit:
         return Page(rows, total, None)
     last = rows[limit - 1]
@@ -442,5 +442,5 @@ def article_row(
     if viewer_id is not None:
         values["viewer_id"] = viewer_id
     statement = article_statement(slug is not None, viewer_id is not None)
-    row: Row[Any] | None = (read_rows(reads, statement, values)).one_or_none()
+    row: Row[Any] | None = read_rows(reads, statement, values).one_or_none()
     return row

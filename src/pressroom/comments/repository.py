@@ -110,7 +110,7 @@ def list_for_article(
     if window is not None:
         values |= {"limit": window.limit, "offset": window.offset}
     statement = for_article_statement(viewer_id is not None, window is not None)
-    rows: Sequence[Row[*tuple[Any, ...]]] = (read_rows(reads, statement, values)).all()
+    rows: Sequence[Row[*tuple[Any, ...]]] = read_rows(reads, statement, values).all()
     return rows
 
 

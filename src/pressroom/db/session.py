@@ -63,10 +63,10 @@ class RequestSessions:
         ``greenlet_spawn``, the bridge SQLAlchemy's asyncio extension itself is built on:
         ``AsyncConnection`` takes a greenlet for each step (connect, each statement,
         close) and a task to shield its close, which cost a one-statement read a fifth of
-        its CPU (``bench/http/layers.py``). A
-        cancelled request closes the connection in the same greenlet on its way out,
-        before the cancellation reaches the endpoint: a statement cut short invalidates
-        its connection, and the pool opens a new one in its place.
+        its CPU (``bench/http/layers.py``). A cancelled request closes the connection in
+        the same greenlet on its way out, before the cancellation reaches the endpoint: a
+        statement cut short invalidates its connection, and the pool opens a new one in
+        its place.
         """
         if self.read_engine is None:
             async with self.read() as session:

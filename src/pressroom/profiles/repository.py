@@ -39,7 +39,7 @@ def followed_among(
     statement = select(follows.c.followee_id).where(
         follows.c.follower_id == follower_id, follows.c.followee_id.in_(set(candidate_ids))
     )
-    return set((read_rows(reads, statement)).scalars())
+    return set(read_rows(reads, statement).scalars())
 
 
 @lru_cache(maxsize=2)
@@ -65,7 +65,7 @@ def profile_row(reads: Reads, username: str, viewer_id: int | None) -> ProfileRo
     if viewer_id is not None:
         values["viewer_id"] = viewer_id
     statement = profile_statement(viewer_id is not None)
-    return (read_rows(reads, statement, values)).one_or_none()
+    return read_rows(reads, statement, values).one_or_none()
 
 
 async def follow(session: AsyncSession, follower_id: int, followee_id: int) -> None:
@@ -142,7 +142,7 @@ def stats_statement(
 
 def author_stats(reads: Reads, author_id: int) -> AuthorStats:
     """The author's statistics in one statement."""
-    row = (read_rows(reads, stats_statement(author_id))).one()
+    row = read_rows(reads, stats_statement(author_id)).one()
     return AuthorStats(*row)
 
 
@@ -234,5 +234,5 @@ def rank_authors(
     """A page of ranked authors and their total: two statements for any page size."""
     statement = ranking_statement(min_articles, order_by, limit=limit, offset=offset)
     authors = [RankedAuthor(*row) for row in read_rows(reads, statement)]
-    total = (read_rows(reads, ranked_count_statement(min_articles))).scalar() or 0
+    total = read_rows(reads, ranked_count_statement(min_articles)).scalar() or 0
     return AuthorsPage(authors, total)

@@ -148,13 +148,13 @@ def _most_used(reads: Reads, places: int) -> list[str]:
     # later than the tags below it could be too high.
     now = utc_now()
     clock = {"now": now, "next_hour": first_hour_ahead(now)}
-    most_released = (read_rows(reads, _MOST_RELEASED, clock | {"places": places})).all()
+    most_released = read_rows(reads, _MOST_RELEASED, clock | {"places": places}).all()
     floor, after_released, after_id = 1, 0, 0  # fewer tags than places: none after them
     if len(most_released) == places:
         floor = max(1, min(row.uses for row in most_released))
         after_released, after_id = most_released[-1].released_articles, most_released[-1].id
     after = {"floor": floor, "after_released": after_released, "after_id": after_id}
-    reaching = (read_rows(reads, _RELEASED_AFTER, clock | after)).all()
+    reaching = read_rows(reads, _RELEASED_AFTER, clock | after).all()
     used = [row for row in [*most_released, *reaching] if row.uses > 0]
     used.sort(key=lambda row: (-row.uses, row.name))
     return [row.name for row in used[:places]]

@@ -67,7 +67,7 @@ async def revoke_token(session: AsyncSession, token_id: str, expires_at: datetim
 
 def id_and_username(reads: Reads, username: str) -> Row[int, str] | None:
     """The user's id and username as stored, by username; None if there is none."""
-    return (read_rows(reads, _ID_BY_USERNAME, {"username": username})).one_or_none()
+    return read_rows(reads, _ID_BY_USERNAME, {"username": username}).one_or_none()
 
 
 async def get_by_email(session: AsyncSession, email: str) -> User | None:

@@ -101,7 +101,8 @@ async def article_page(
 ) -> HTMLResponse:
     """The article page and a page of its comments, with the comment form as posted when it
     was refused."""
-    shown = await articles.in_full(await read_in(session, articles.visible_row, slug, _id(viewer)))
+    row = await read_in(session, articles.visible_row, slug, _id(viewer))
+    shown = await articles.in_full(row)
     window = Window(COMMENTS_PER_PAGE, (page - 1) * COMMENTS_PER_PAGE)
     found = await read_in(session, comments.list_comments, slug, _id(viewer), window)
     return render(
