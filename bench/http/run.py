@@ -16,7 +16,7 @@ bodies, then drives them with wrk in interleaved rounds:
 It prints medians of requests per second, latency, server and PostgreSQL CPU per
 request, peak memory per worker, and each target as PASS or MISS.
 
-    .venv/bin/python bench/http/run.py                    # about 8 minutes
+    .venv/bin/python bench/http/run.py                    # about 6 minutes
     .venv/bin/python bench/http/run.py --duration 5 --rounds 1 --scenarios S1
 """
 
