@@ -46,8 +46,10 @@ MB = 1024 * 1024
 RATIO_TARGET = 0.40  # pressroom req/s over the floor's, with one worker
 CPU_TARGET_MS = {"S1": 0.8, "S2": 0.4}
 # pressroom against the typical implementation, as CPU per request measured in the same
-# run: the headline's "at least 5x", in a figure that does not move with the machine.
+# run: the headline's "at least 5x", in a figure that does not move with the machine. The
+# headline is about the listing page (S1); S2's ratio is printed beside it.
 TYPICAL_TARGET = 5.0
+TYPICAL_TARGET_SCENARIO = "S1"
 S3_P99_TARGET_MS = 100.0
 RSS_TARGET_MB = 150
 
@@ -258,11 +260,14 @@ def report(
         limit = CPU_TARGET_MS[scenario]
         _target(f"{scenario} server CPU <= {limit} ms/req: {cpu:.3f} ms", cpu <= limit)
         typical = _median([m.server_ms_per_request for m in results[scenario, "typical"]])
-        _target(
-            f"{scenario} server CPU >= {TYPICAL_TARGET:g}x less than the typical's:"
-            f" {typical / cpu:.1f}x ({typical:.3f} ms)",
-            typical / cpu >= TYPICAL_TARGET,
-        )
+        times = f"{typical / cpu:.1f}x ({typical:.3f} ms)"
+        if scenario == TYPICAL_TARGET_SCENARIO:
+            _target(
+                f"{scenario} server CPU >= {TYPICAL_TARGET:g}x less than the typical's: {times}",
+                typical / cpu >= TYPICAL_TARGET,
+            )
+        else:
+            _target(f"{scenario} server CPU less than the typical's: {times}", "(no target)")
     if ("S3", "pressroom") in results:
         runs = results["S3", "pressroom"]
         errors = sum(m.window.non2xx + m.window.socket_errors for m in runs)

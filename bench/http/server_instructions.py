@@ -128,10 +128,8 @@ def main() -> None:
             f"  + pressroom's own {pressroom - stack_floor:>10,.0f} = pressroom {pressroom:>11,.0f}"
             f"  ({pressroom / floor:.2f}x the floor)"
         )
-        print(
-            f"      typical {typical:>11,.0f}: {typical / pressroom:.1f}x pressroom's"
-            f" (target >= 5x)"
-        )
+        target = " (target >= 5x)" if scenario == "S1" else ""
+        print(f"      typical {typical:>11,.0f}: {typical / pressroom:.1f}x pressroom's{target}")
 
 
 if __name__ == "__main__":
