@@ -46,8 +46,8 @@ MB = 1024 * 1024
 RATIO_TARGET = 0.40  # pressroom req/s over the floor's, with one worker
 CPU_TARGET_MS = {"S1": 0.8, "S2": 0.4}
 # pressroom against the typical implementation, as CPU per request measured in the same
-# run: the headline's "at least 5x", in a figure that does not move with the machine. The
-# headline is about the listing page (S1); S2's ratio is printed beside it.
+# run: the goal's "at least 5x", in a figure that does not move with the machine. The goal
+# was set on the listing page (S1); S2's ratio is printed beside it.
 TYPICAL_TARGET = 5.0
 TYPICAL_TARGET_SCENARIO = "S1"
 S3_P99_TARGET_MS = 100.0
