@@ -33,18 +33,20 @@ import httpx
 import load
 import stack
 from instructions import ensure_valgrind
+from run import TYPICAL_TARGET, TYPICAL_TARGET_SCENARIO
 from stack import HarnessError
 
 DATABASE_NAME = "pressroom_bench_server_instructions"
 SERVERS = ("floor", "stack", "pressroom", "typical")
+# The module each server but pressroom is served from.
+MODULES = {"floor": "floor", "stack": "stack_floor", "typical": "typical"}
 WARM_UP = 300  # requests sent before counting starts
 
 
 def _command(server: str, port: int) -> list[str]:
     if server == "pressroom":
         return [str(stack.VENV_BIN / "pressroom"), "serve", "--port", str(port)]
-    modules = {"floor": "floor", "stack": "stack_floor", "typical": "typical"}
-    return stack.floor_command(modules[server], port)
+    return stack.floor_command(MODULES[server], port)
 
 
 def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
@@ -128,7 +130,7 @@ def main() -> None:
             f"  + pressroom's own {pressroom - stack_floor:>10,.0f} = pressroom {pressroom:>11,.0f}"
             f"  ({pressroom / floor:.2f}x the floor)"
         )
-        target = " (target >= 5x)" if scenario == "S1" else ""
+        target = f" (target >= {TYPICAL_TARGET:g}x)" if scenario == TYPICAL_TARGET_SCENARIO else ""
         print(f"      typical {typical:>11,.0f}: {typical / pressroom:.1f}x pressroom's{target}")
 
 
