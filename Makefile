@@ -20,8 +20,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)  ## Serve on http://127.0.0.1:8000 with the embedded SQLite database.
 	$(BIN)/pressroom serve
 
+# One test worker per core, at most four: each worker migrates its own scratch databases.
+TEST_WORKERS ?= -n auto --maxprocesses 4 --dist worksteal
+
 test: $(STAMP)  ## The whole test suite on every reachable database.
-	$(BIN)/pytest
+	$(BIN)/pytest $(TEST_WORKERS)
 
 api-tests: $(STAMP)  ## The official RealWorld Postman collections with newman (needs npm).
 	API_TESTS_MYSQL=1 bash .ci/api-tests

@@ -126,7 +126,10 @@ async def async_session(async_connection: AsyncConnection) -> AsyncIterator[Asyn
 
 
 # --- one line per database at the end of the run -------------------------------------------
+# Tests may run in parallel workers (pytest-xdist): each report carries its database with
+# it, and the process that prints the summary counts the reports it receives.
 
+_DATABASE = "database"
 _BACKEND_OF_TEST = pytest.StashKey[str]()
 _outcomes: dict[str, Counter[str]] = {}
 
@@ -145,10 +148,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
     report = yield
-    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
-        outcome = "xfailed" if hasattr(report, "wasxfail") else report.outcome
-        _outcomes.setdefault(item.stash[_BACKEND_OF_TEST], Counter())[outcome] += 1
+    report.user_properties.append((_DATABASE, item.stash[_BACKEND_OF_TEST]))
     return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+        database = dict(report.user_properties).get(_DATABASE, "no database")
+        outcome = "xfailed" if hasattr(report, "wasxfail") else report.outcome
+        _outcomes.setdefault(database, Counter())[outcome] += 1
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

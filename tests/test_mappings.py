@@ -12,11 +12,15 @@ from pressroom.db.base import Base
 from pressroom.models import Article, User
 from tests.factories import make_article, make_comment, make_user
 
-ALL_RELATIONSHIPS = [
-    (mapper.class_.__name__, rel.key, rel)
-    for mapper in Base.registry.mappers
-    for rel in mapper.relationships
-]
+# Sorted: the registry keeps its mappers in a weak set, in no stable order.
+ALL_RELATIONSHIPS = sorted(
+    (
+        (mapper.class_.__name__, rel.key, rel)
+        for mapper in Base.registry.mappers
+        for rel in mapper.relationships
+    ),
+    key=lambda entry: (entry[0], entry[1]),
+)
 
 
 def test_every_model_is_mapped() -> None:
