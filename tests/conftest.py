@@ -38,10 +38,13 @@ def scratch_or_skip(backend: Backend, label: str, tmp_dir: Path) -> ScratchDatab
         raise  # unreachable: _skip_or_fail always raises
 
 
+_NOT_AVAILABLE = "database not available: "
+
+
 def _skip_or_fail(reason: str) -> None:
     if REQUIRE_ALL:
         pytest.fail(f"required database missing: {reason}", pytrace=False)
-    pytest.skip(f"database not available: {reason}")
+    pytest.skip(_NOT_AVAILABLE + reason)
 
 
 def settings_for(database: ScratchDatabase, **overrides: object) -> Settings:
@@ -132,6 +135,7 @@ async def async_session(async_connection: AsyncConnection) -> AsyncIterator[Asyn
 _DATABASE = "database"
 _BACKEND_OF_TEST = pytest.StashKey[str]()
 _outcomes: dict[str, Counter[str]] = {}
+_not_run: dict[str, str] = {}  # database: why it could not be used
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -157,6 +161,10 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         database = dict(report.user_properties).get(_DATABASE, "no database")
         outcome = "xfailed" if hasattr(report, "wasxfail") else report.outcome
         _outcomes.setdefault(database, Counter())[outcome] += 1
+        if report.skipped and isinstance(report.longrepr, tuple):
+            why = report.longrepr[2].removeprefix("Skipped: ")
+            if why.startswith(_NOT_AVAILABLE):
+                _not_run[database] = why.removeprefix(_NOT_AVAILABLE)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -170,5 +178,5 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
                 f"{counts[k]} {k}" for k in ("passed", "failed", "skipped") if counts[k]
             )
             terminalreporter.write_line(f"{backend:>12}: {parts}")
-    for backend, reason in _unavailable.items():
-        terminalreporter.write_line(f"{backend.value:>12}: not run: {reason}")
+    for database, reason in _not_run.items():
+        terminalreporter.write_line(f"{database:>12}: not run: {reason}")
