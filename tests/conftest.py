@@ -129,31 +129,23 @@ async def async_session(async_connection: AsyncConnection) -> AsyncIterator[Asyn
 
 
 # --- one line per database at the end of the run -------------------------------------------
-# Tests may run in parallel workers (pytest-xdist): each report carries its database with
-# it, and the process that prints the summary counts the reports it receives.
+# Tests may run in parallel workers (pytest-xdist): each test's reports carry its database
+# (in its user properties), and the process that prints the summary counts what it receives.
 
 _DATABASE = "database"
-_BACKEND_OF_TEST = pytest.StashKey[str]()
 _outcomes: dict[str, Counter[str]] = {}
 _not_run: dict[str, str] = {}  # database: why it could not be used
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Remember which database each test runs on, for the summary."""
+    """Label each test with the database it runs on, for the summary."""
     for item in items:
         callspec = getattr(item, "callspec", None)
         params = callspec.params if callspec else {}
         backend = next((value for value in params.values() if isinstance(value, Backend)), None)
         marker = item.get_closest_marker("backend")
         label = backend.value if backend else marker.args[0] if marker else "no database"
-        item.stash[_BACKEND_OF_TEST] = label
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    report = yield
-    report.user_properties.append((_DATABASE, item.stash[_BACKEND_OF_TEST]))
-    return report
+        item.user_properties.append((_DATABASE, label))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
