@@ -23,9 +23,11 @@ request, peak memory per worker, and each target as PASS or MISS.
 from __future__ import annotations
 
 import argparse
+import platform
 import statistics
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -312,9 +314,24 @@ def _at_reference_speed(results: dict[tuple[str, str], list[Measured]]) -> None:
             )
 
 
+def _machine_speed() -> str:
+    """The interpreter, and how long it takes over a fixed loop of additions: a gauge of
+    how fast this machine runs Python in this hour, to read the CPU figures beside."""
+    started = time.process_time()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    seconds = time.process_time() - started
+    return (
+        f"python {platform.python_version()} ({sys.executable});"
+        f" ten million additions in {seconds:.2f} s of CPU"
+    )
+
+
 def run(options: argparse.Namespace) -> None:
     stack.ensure_wrk()
     OUT.mkdir(exist_ok=True)
+    print(_machine_speed())
     with stack.database() as url, tempfile.TemporaryDirectory(prefix="bench-http-") as folder:
         env = stack.pressroom_env(url)
         print(f"seeding {stack.DATABASE_NAME} (pressroom db upgrade, pressroom seed)")
