@@ -190,6 +190,11 @@ def _median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def _server_ms(results: dict[tuple[str, str], list[Measured]], scenario: str, name: str) -> float:
+    """A server's median CPU per request over the rounds of one scenario."""
+    return _median([m.server_ms_per_request for m in results[scenario, name]])
+
+
 def _target(text: str, verdict: bool | str) -> None:
     if isinstance(verdict, bool):
         verdict = "PASS" if verdict else "MISS"
@@ -202,7 +207,7 @@ def _cpu_layers(results: dict[tuple[str, str], list[Measured]]) -> None:
     lines = []
     for scenario in READ_SCENARIOS:
         cpu = {
-            name: _median([m.server_ms_per_request for m in results[scenario, name]])
+            name: _server_ms(results, scenario, name)
             for name in ("floor", "stack", "pressroom")
             if (scenario, name) in results
         }
@@ -263,10 +268,10 @@ def report(
             f"{scenario} pressroom >= {RATIO_TARGET:.0%} of floor req/s (1 worker): {ratio:.0%}",
             ratio >= RATIO_TARGET if options.workers == 1 else "n/a (--workers is not 1)",
         )
-        cpu = _median([m.server_ms_per_request for m in results[scenario, "pressroom"]])
+        cpu = _server_ms(results, scenario, "pressroom")
         limit = CPU_TARGET_MS[scenario]
         _target(f"{scenario} server CPU <= {limit} ms/req: {cpu:.3f} ms", cpu <= limit)
-        typical = _median([m.server_ms_per_request for m in results[scenario, "typical"]])
+        typical = _server_ms(results, scenario, "typical")
         times = f"{typical / cpu:.1f}x ({typical:.3f} ms)"
         if scenario == TYPICAL_TARGET_SCENARIO:
             _target(
@@ -299,7 +304,7 @@ def _at_reference_speed(results: dict[tuple[str, str], list[Measured]]) -> None:
     with the machine's speed. Printed beside them, not instead of them."""
     if ("S1", "floor") not in results:
         return
-    floor = _median([m.server_ms_per_request for m in results["S1", "floor"]])
+    floor = _server_ms(results, "S1", "floor")
     scale = REFERENCE_FLOOR_S1_MS / floor
     print(
         f"\nat the goal's machine speed (the floor at {REFERENCE_FLOOR_S1_MS} ms per S1 page;"
@@ -307,7 +312,7 @@ def _at_reference_speed(results: dict[tuple[str, str], list[Measured]]) -> None:
     )
     for scenario in READ_SCENARIOS:
         if (scenario, "pressroom") in results:
-            cpu = _median([m.server_ms_per_request for m in results[scenario, "pressroom"]])
+            cpu = _server_ms(results, scenario, "pressroom")
             print(
                 f"  {scenario} pressroom {cpu * scale:.3f} ms/req"
                 f" (target {CPU_TARGET_MS[scenario]} ms)"
